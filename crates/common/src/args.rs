@@ -1,0 +1,117 @@
+//! Command-line arguments every lesson binary shares.
+//!
+//! The lesson binaries differ only in their default port, so the port is a
+//! const generic: `Endpoint<9999>` is "`--host`, and `--port` defaulting to
+//! 9999", and `--help` shows the right default for each program.
+
+use clap::Args;
+
+/// The host every lesson uses unless told otherwise. Loopback, not `0.0.0.0`:
+/// a toy server should not be reachable from the whole network by default.
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+
+/// `--host` and `--port`: where a server listens, or where a client connects.
+#[derive(Args, Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint<const PORT: u16> {
+    /// Host name or IP address (servers: the address to listen on).
+    #[arg(long, default_value = DEFAULT_HOST)]
+    pub host: String,
+
+    /// Port number; a server given 0 lets the system pick a free one.
+    #[arg(long, default_value_t = PORT)]
+    pub port: u16,
+}
+
+impl<const PORT: u16> Endpoint<PORT> {
+    /// `host:port` as a person would type it (IPv6 hosts get brackets).
+    pub fn display(&self) -> String {
+        host_port(&self.host, self.port)
+    }
+
+    /// The pair std's `bind`/`connect`/`send_to` accept; std resolves names.
+    pub fn pair(&self) -> (&str, u16) {
+        (self.host.as_str(), self.port)
+    }
+}
+
+/// Formats `host:port`, bracketing an IPv6 literal so it can be parsed back.
+pub fn host_port(host: &str, port: u16) -> String {
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// `--reply TEXT` / `--echo`: how a server answers when nobody types.
+///
+/// Without either, the server reads each answer from stdin, as the Python's
+/// `input()` does.
+#[derive(Args, Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplyArgs {
+    /// Answer every message with TEXT instead of reading answers from stdin.
+    #[arg(long, value_name = "TEXT", conflicts_with = "echo")]
+    pub reply: Option<String>,
+
+    /// Answer every message with the message itself.
+    #[arg(long)]
+    pub echo: bool,
+}
+
+/// `--message TEXT` (repeatable): what a client sends when nobody types.
+#[derive(Args, Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageArgs {
+    /// Send TEXT instead of reading lines from stdin (repeat for several
+    /// messages); the client finishes after the last one.
+    #[arg(long = "message", short = 'm', value_name = "TEXT")]
+    pub messages: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser, Debug)]
+    struct Cli {
+        #[command(flatten)]
+        endpoint: Endpoint<9999>,
+        #[command(flatten)]
+        reply: ReplyArgs,
+        #[command(flatten)]
+        messages: MessageArgs,
+    }
+
+    #[test]
+    fn port_default_comes_from_the_const_parameter() {
+        let cli = Cli::try_parse_from(["x"]).expect("no arguments is valid");
+        assert_eq!(cli.endpoint.port, 9999);
+        assert_eq!(cli.endpoint.host, "127.0.0.1");
+        assert_eq!(cli.endpoint.display(), "127.0.0.1:9999");
+    }
+
+    #[test]
+    fn invalid_port_is_rejected_by_clap() {
+        let err = Cli::try_parse_from(["x", "--port", "70000"]).unwrap_err();
+        assert!(err.to_string().contains("70000"), "{err}");
+        let err = Cli::try_parse_from(["x", "--port", "abc"]).unwrap_err();
+        assert!(err.to_string().contains("--port"), "{err}");
+    }
+
+    #[test]
+    fn reply_and_echo_conflict() {
+        assert!(Cli::try_parse_from(["x", "--reply", "hi", "--echo"]).is_err());
+    }
+
+    #[test]
+    fn messages_repeat() {
+        let cli = Cli::try_parse_from(["x", "--message", "a", "-m", "b"]).expect("valid");
+        assert_eq!(cli.messages.messages, ["a", "b"]);
+    }
+
+    #[test]
+    fn ipv6_hosts_are_bracketed() {
+        assert_eq!(host_port("::1", 80), "[::1]:80");
+        assert_eq!(host_port("localhost", 80), "localhost:80");
+    }
+}

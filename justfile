@@ -1,0 +1,39 @@
+# Socket programming in Rust, next to the Python tutorials it ports.
+# Run `just` to see every recipe.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Recipes for the exercises, the book and the benchmark live beside this file.
+import 'just/exercises.just'
+import 'just/book.just'
+import 'just/bench.just'
+
+# List every recipe with what it does.
+default:
+    @just --list --unsorted
+
+# Run a lesson program, e.g. `just run tcp-echo-server --port 0`.
+[positional-arguments]
+run bin *args:
+    cargo run -q --bin "$1" -- "${@:2}"
+
+# Run a lesson's server and client together with scripted input and show both sides, e.g. `just demo tcp-echo`.
+demo lesson:
+    cargo build -q --bins
+    target/debug/demo {{lesson}}
+
+# Everything CI checks: formatting, clippy, every test, the exercises, the book and the benchmark smoke run.
+test: lint test-rust test-exercises test-book test-bench
+
+# Formatting and lints: `cargo fmt --check`, clippy with warnings as errors.
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# The workspace's tests: every lesson end to end, against its Python both ways.
+test-rust:
+    cargo test --workspace
+
+# Install the pinned tools the book and its checks need (mdbook, mdbook-mermaid).
+setup:
+    scripts/install-tools.sh
