@@ -14,8 +14,9 @@ default:
 
 # Run a lesson program, e.g. `just run tcp-echo-server --port 0`.
 [positional-arguments]
+[no-exit-message]
 run bin *args:
-    cargo run -q --bin "$1" -- "${@:2}"
+    @cargo run -q --bin "$1" -- "${@:2}"
 
 # Run a lesson's server and client together with scripted input and show both sides, e.g. `just demo tcp-echo`.
 demo lesson:
