@@ -20,8 +20,8 @@ run bin *args:
 
 # Run a lesson's server and client together with scripted input and show both sides, e.g. `just demo tcp-echo`.
 demo lesson:
-    cargo build -q --bins
-    target/debug/demo {{lesson}}
+    @cargo build -q --bins
+    @target/debug/demo {{lesson}}
 
 # Everything CI checks: formatting, clippy, every test, the exercises, the book and the benchmark smoke run.
 test: lint test-rust test-exercises test-book test-bench

@@ -1,0 +1,405 @@
+//! Runs a scenario: starts processes, types into them, waits for what they
+//! print, and shows every line as it arrives, tagged with who printed it.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context};
+
+use crate::scenarios::Step;
+
+/// The longest the demo waits for any one thing before giving up.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Output (or its end) from one process's stdout or stderr. Output comes in
+/// chunks, not lines: a prompt has no newline until someone types.
+enum Event {
+    Chunk { key: Key, bytes: Vec<u8> },
+    Closed { key: Key },
+}
+
+/// Which stream: (process name, is stderr).
+type Key = (String, bool);
+
+/// Everything one stream printed, and how much of it is already shown.
+#[derive(Default)]
+struct Output {
+    bytes: Vec<u8>,
+    shown: usize,
+}
+
+impl Output {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+
+    /// Complete lines not shown yet (all of the rest when `all`).
+    fn take_unshown(&mut self, all: bool) -> Vec<String> {
+        let rest = &self.bytes[self.shown..];
+        let end = if all {
+            rest.len()
+        } else {
+            rest.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+        };
+        let lines = String::from_utf8_lossy(&rest[..end])
+            .lines()
+            .map(str::to_string)
+            .collect();
+        self.shown += end;
+        lines
+    }
+}
+
+struct Proc {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    /// The command a learner would type, shown in transcripts.
+    shown_as: String,
+}
+
+/// The run's state: processes, what each printed, ports servers chose.
+pub struct Runner {
+    bin_dir: PathBuf,
+    live: bool,
+    procs: HashMap<String, Proc>,
+    order: Vec<String>,
+    output: HashMap<Key, Output>,
+    open_streams: HashMap<String, usize>,
+    ports: HashMap<String, u16>,
+    events_tx: Sender<Event>,
+    events: Receiver<Event>,
+}
+
+impl Runner {
+    pub fn new(bin_dir: PathBuf, live: bool) -> Runner {
+        let (events_tx, events) = mpsc::channel();
+        Runner {
+            bin_dir,
+            live,
+            procs: HashMap::new(),
+            order: Vec::new(),
+            output: HashMap::new(),
+            open_streams: HashMap::new(),
+            ports: HashMap::new(),
+            events_tx,
+            events,
+        }
+    }
+
+    /// Runs every step; whatever happens, stops everything it started.
+    pub fn run(&mut self, steps: &[Step]) -> anyhow::Result<()> {
+        let result = steps.iter().try_for_each(|step| self.step(step));
+        for proc in self.procs.values_mut() {
+            let _ = proc.child.kill();
+            let _ = proc.child.wait();
+        }
+        result
+    }
+
+    fn step(&mut self, step: &Step) -> anyhow::Result<()> {
+        match step {
+            Step::Start {
+                who,
+                bin,
+                args,
+                shown,
+            } => self.start(who, bin, args, shown),
+            Step::Type { who, text } => {
+                let proc = self.proc(who)?;
+                let stdin = proc.stdin.as_mut().context("stdin already closed")?;
+                stdin.write_all(text.as_bytes())?;
+                stdin.flush()?;
+                Ok(())
+            }
+            Step::WaitFor { who, text, count } => self.wait_for(who, text, *count),
+            Step::Note(text) => {
+                if self.live {
+                    println!("{:>10} │ ({text})", "demo");
+                }
+                Ok(())
+            }
+            Step::Pause(ms) => {
+                let until = Instant::now() + Duration::from_millis(*ms);
+                while let Some(left) = until.checked_duration_since(Instant::now()) {
+                    self.pump(left)?;
+                }
+                Ok(())
+            }
+            Step::CloseStdin { who } => {
+                self.proc(who)?.stdin = None;
+                Ok(())
+            }
+            Step::Exit { who } => self.wait_exit(who),
+            Step::Stop { who } => {
+                let proc = self.proc(who)?;
+                let _ = proc.child.kill();
+                let _ = proc.child.wait();
+                Ok(())
+            }
+        }
+    }
+
+    fn proc(&mut self, who: &str) -> anyhow::Result<&mut Proc> {
+        self.procs
+            .get_mut(who)
+            .ok_or_else(|| anyhow!("no process named {who}"))
+    }
+
+    /// Replaces `{port:NAME}` in an argument with the port server NAME chose.
+    fn expand(&self, arg: &str) -> String {
+        let mut out = arg.to_string();
+        for (who, port) in &self.ports {
+            out = out.replace(&format!("{{port:{who}}}"), &port.to_string());
+        }
+        out
+    }
+
+    fn start(&mut self, who: &str, bin: &str, args: &[String], shown: &str) -> anyhow::Result<()> {
+        let path = self.bin_dir.join(bin);
+        if !path.is_file() {
+            bail!(
+                "{} is not built: run `cargo build --bins` first (`just demo` does)",
+                path.display()
+            );
+        }
+        let args: Vec<String> = args.iter().map(|a| self.expand(a)).collect();
+        let mut child = Command::new(&path)
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {}", path.display()))?;
+        let stdin = child.stdin.take();
+        forward(
+            (who.to_string(), false),
+            child.stdout.take(),
+            &self.events_tx,
+        );
+        forward(
+            (who.to_string(), true),
+            child.stderr.take(),
+            &self.events_tx,
+        );
+        self.open_streams.insert(who.to_string(), 2);
+        self.procs.insert(
+            who.to_string(),
+            Proc {
+                child,
+                stdin,
+                shown_as: shown.to_string(),
+            },
+        );
+        self.order.push(who.to_string());
+        // A server's first line names its port; remember it for the clients.
+        if bin.ends_with("-server") {
+            self.wait_for(who, "listening on ", 1)?;
+            let first = self.stdout_of(who).lines().next().unwrap_or("").to_string();
+            let port = first
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.trim().parse().ok())
+                .with_context(|| format!("{who} printed no port: {first:?}"))?;
+            self.ports.insert(who.to_string(), port);
+        }
+        Ok(())
+    }
+
+    fn stdout_of(&self, who: &str) -> String {
+        self.output
+            .get(&(who.to_string(), false))
+            .map(Output::text)
+            .unwrap_or_default()
+    }
+
+    fn wait_for(&mut self, who: &str, text: &str, count: usize) -> anyhow::Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        while self.stdout_of(who).matches(text).count() < count {
+            let left = deadline
+                .checked_duration_since(Instant::now())
+                .ok_or_else(|| anyhow!("{who} did not print {text:?} within {PATIENCE:?}"))?;
+            self.pump(left)?;
+        }
+        Ok(())
+    }
+
+    fn wait_exit(&mut self, who: &str) -> anyhow::Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        // Drain its output first so nothing it printed is lost.
+        while self.open_streams.get(who).copied().unwrap_or(0) > 0 {
+            let left = deadline
+                .checked_duration_since(Instant::now())
+                .ok_or_else(|| anyhow!("{who} did not finish within {PATIENCE:?}"))?;
+            self.pump(left)?;
+        }
+        let status = self.proc(who)?.child.wait()?;
+        if !status.success() && self.live {
+            println!("{who:>10} │ (exited with {status})");
+        }
+        Ok(())
+    }
+
+    /// Handles output events for up to `wait`, showing complete lines live.
+    fn pump(&mut self, wait: Duration) -> anyhow::Result<()> {
+        let (key, ended) = match self.events.recv_timeout(wait) {
+            Ok(Event::Chunk { key, bytes }) => {
+                self.output
+                    .entry(key.clone())
+                    .or_default()
+                    .bytes
+                    .extend(bytes);
+                (key, false)
+            }
+            Ok(Event::Closed { key }) => {
+                if let Some(open) = self.open_streams.get_mut(&key.0) {
+                    *open = open.saturating_sub(1);
+                }
+                (key, true)
+            }
+            Err(RecvTimeoutError::Timeout) => return Ok(()),
+            Err(RecvTimeoutError::Disconnected) => bail!("output channel closed"),
+        };
+        let lines = self
+            .output
+            .entry(key.clone())
+            .or_default()
+            .take_unshown(ended);
+        if self.live {
+            let (who, err) = key;
+            let tag = if err { format!("{who} (err)") } else { who };
+            for line in lines {
+                println!("{tag:>10} │ {line}");
+            }
+        }
+        Ok(())
+    }
+
+    /// The deterministic transcript: each program's output in the order the
+    /// programs started, with ports the system chose replaced (see
+    /// [`Normaliser`]).
+    pub fn transcript(&self, default_ports: &HashMap<String, u16>) -> String {
+        let mut norm = Normaliser::default();
+        for (who, port) in &self.ports {
+            if let Some(default) = default_ports.get(who) {
+                norm.fixed.insert(*port, *default);
+            }
+        }
+        let mut out = String::new();
+        for who in &self.order {
+            out.push_str(&format!("── {who}: {} ──\n", self.procs[who].shown_as));
+            for err in [false, true] {
+                let text = self.output.get(&(who.clone(), err)).map(Output::text);
+                for line in text.unwrap_or_default().lines() {
+                    out.push_str(&norm.apply(line));
+                    out.push('\n');
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Sends each chunk of `stream` to the runner, then a `Closed` event.
+fn forward(key: Key, stream: Option<impl Read + Send + 'static>, tx: &Sender<Event>) {
+    let tx = tx.clone();
+    thread::spawn(move || {
+        if let Some(mut stream) = stream {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = stream.read(&mut buf) {
+                let bytes = buf[..n].to_vec();
+                if tx
+                    .send(Event::Chunk {
+                        key: key.clone(),
+                        bytes,
+                    })
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+        let _ = tx.send(Event::Closed { key });
+    });
+}
+
+/// Makes a transcript the same on every run: a server's port becomes the
+/// lesson's usual port, and each ephemeral client port becomes 50001,
+/// 50002, ... in order of first appearance.
+#[derive(Default)]
+struct Normaliser {
+    fixed: HashMap<u16, u16>,
+    clients: HashMap<u16, u16>,
+}
+
+impl Normaliser {
+    fn apply(&mut self, line: &str) -> String {
+        let mut out = String::with_capacity(line.len());
+        let mut rest = line;
+        while let Some(at) = rest.find("127.0.0.1") {
+            let (before, after) = rest.split_at(at + "127.0.0.1".len());
+            out.push_str(before);
+            // `127.0.0.1:PORT` (Rust) or `('127.0.0.1', PORT)` (Python).
+            let sep = if after.starts_with(':') {
+                1
+            } else if after.starts_with("', ") {
+                3
+            } else {
+                0
+            };
+            let digits: String = after[sep..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            match (sep, digits.parse::<u16>()) {
+                (1 | 3, Ok(port)) => {
+                    let mapped = self.map(port);
+                    out.push_str(&after[..sep]);
+                    out.push_str(&mapped.to_string());
+                    rest = &after[sep + digits.len()..];
+                }
+                _ => rest = after,
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn map(&mut self, port: u16) -> u16 {
+        if let Some(fixed) = self.fixed.get(&port) {
+            return *fixed;
+        }
+        let next = 50001 + self.clients.len() as u16;
+        *self.clients.entry(port).or_insert(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_are_normalised() {
+        let mut n = Normaliser::default();
+        n.fixed.insert(41234, 9999);
+        assert_eq!(
+            n.apply("listening on 127.0.0.1:41234"),
+            "listening on 127.0.0.1:9999"
+        );
+        assert_eq!(
+            n.apply("client 127.0.0.1:33333 and 127.0.0.1:44444"),
+            "client 127.0.0.1:50001 and 127.0.0.1:50002"
+        );
+        assert_eq!(n.apply("again 127.0.0.1:33333"), "again 127.0.0.1:50001");
+        assert_eq!(
+            n.apply("py ('127.0.0.1', 44444)"),
+            "py ('127.0.0.1', 50002)"
+        );
+        assert_eq!(n.apply("no port 127.0.0.1."), "no port 127.0.0.1.");
+    }
+}
