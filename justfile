@@ -18,10 +18,10 @@ default:
 run bin *args:
     @cargo run -q --bin "$1" -- "${@:2}"
 
-# Run a lesson's server and client together with scripted input and show both sides, e.g. `just demo tcp-echo`.
-demo lesson:
+# Run a lesson's server and client together on scripted input, both sides shown: `just demo tcp-echo` (add --transcript for the book's form).
+demo lesson *flags:
     @cargo build -q --bins
-    @target/debug/demo {{lesson}}
+    @target/debug/demo {{lesson}} {{flags}}
 
 # Everything CI checks: formatting, clippy, every test, the exercises, the book and the benchmark smoke run.
 test: lint test-rust test-exercises test-book test-bench
