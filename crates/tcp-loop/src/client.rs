@@ -40,6 +40,9 @@ pub fn talk<R: BufRead>(
     // One decoder for the whole connection, as on the server.
     let mut decoder = Encoding::Utf8.decoder();
     let mut buf = [0u8; BUF_SIZE];
+    // `loop` rather than `while let`: it reads like the Python's `while True:`,
+    // with each way out of the conversation written where it happens.
+    #[allow(clippy::while_let_loop)]
     loop {
         // ANCHOR: input
         // 3. Read a line (Python's input('>>: ').strip()). An empty line is
