@@ -139,13 +139,22 @@ fn is_timeout(err: &io::Error) -> bool {
 /// `host:port` to one socket address; an unknown host is one clear line.
 fn resolve(host: &str, port: u16) -> anyhow::Result<SocketAddr> {
     let shown = host_port(host, port);
-    let mut addrs = (host, port).to_socket_addrs().map_err(|e| {
-        anyhow::anyhow!(
-            "cannot send to {shown}: {}; check --host, or use 127.0.0.1",
-            advice::explain(&e)
-        )
-    })?;
+    let addrs: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot send to {shown}: {}; check --host, or use 127.0.0.1",
+                advice::explain(&e)
+            )
+        })?
+        .collect();
+    // IPv4 first: the servers listen on 127.0.0.1 unless told otherwise, and
+    // `localhost` may resolve to ::1 first. (TCP's connect() tries every
+    // address; a datagram goes to exactly one.)
     addrs
-        .next()
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
         .ok_or_else(|| anyhow::anyhow!("cannot send to {shown}: the name has no address"))
 }
