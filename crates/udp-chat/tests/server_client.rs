@@ -118,7 +118,7 @@ fn client_reports_an_offline_contact_and_goes_on_to_an_online_one() {
         ],
     );
     assert!(
-        started.elapsed() >= Duration::from_millis(300),
+        started.elapsed() >= Duration::from_millis(250),
         "did not wait"
     );
     assert!(started.elapsed() < TIMEOUT);

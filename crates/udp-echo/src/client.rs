@@ -23,7 +23,7 @@ use std::time::Duration;
 use common::{advice, args::host_port, Encoding, LineSource};
 use log::debug;
 
-use crate::{MAX_DATAGRAM, START_SERVER};
+use crate::{DEFAULT_PORT, MAX_DATAGRAM, START_SERVER};
 
 // ANCHOR: socket
 /// Steps 1-2: find the server's address, create a UDP socket.
@@ -89,6 +89,8 @@ pub fn talk<R: BufRead>(
 
         // ANCHOR: recv
         // 4. recvfrom(): the answer and who sent it, or nothing in time.
+        //    Nothing ties an answer to its question: an answer that comes
+        //    after the timeout is read as the answer to the NEXT line.
         let Some(wait) = wait else {
             continue; // --no-reply: seed 001's client never waits
         };
@@ -105,14 +107,16 @@ pub fn talk<R: BufRead>(
                     warn,
                     "warning: no answer from {server} within {wait:?} (UDP does not \
                      tell whether anything is listening; is the server running? \
-                     start it with: {START_SERVER})"
+                     start it with: {})",
+                    start_server(server)
                 )?;
             }
             // Windows reports the ICMP "port unreachable" even without connect().
             Err(e) if e.kind() == io::ErrorKind::ConnectionReset => writeln!(
                 warn,
                 "warning: no answer from {server}: nothing is listening there \
-                 (start it with: {START_SERVER})"
+                 (start it with: {})",
+                start_server(server)
             )?,
             Err(e) => return Err(advice::conversation(e, "receiving from", server)),
         }
@@ -126,6 +130,14 @@ pub fn talk<R: BufRead>(
     debug!("close");
     // ANCHOR_END: close
     Ok(())
+}
+
+/// The command that starts a server for `server`'s port.
+fn start_server(server: SocketAddr) -> String {
+    match server.port() {
+        DEFAULT_PORT => START_SERVER.to_string(),
+        port => format!("{START_SERVER} --port {port}"),
+    }
 }
 
 /// A read timeout shows as `WouldBlock` on Unix and `TimedOut` on Windows.
