@@ -65,13 +65,15 @@ fn wait_n(who: &'static str, text: &'static str, count: usize) -> Step {
 pub fn lesson(name: &str) -> Option<(Vec<Step>, Vec<(&'static str, u16)>)> {
     let scenario = match name {
         "tcp-echo" => (tcp_echo(), vec![("server", 9999)]),
+        "tcp-loop" => (tcp_loop(), vec![("server", 8081)]),
+        "udp-echo" => (udp_echo(), vec![("server", 9000)]),
         _ => return None,
     };
     Some(scenario)
 }
 
 /// The names `lesson` knows, for `--help` and error messages.
-pub const LESSONS: &[&str] = &["tcp-echo"];
+pub const LESSONS: &[&str] = &["tcp-echo", "tcp-loop", "udp-echo"];
 
 fn tcp_echo() -> Vec<Step> {
     vec![
@@ -101,5 +103,56 @@ fn tcp_echo() -> Vec<Step> {
         },
         Exit { who: "client" },
         Exit { who: "server" },
+    ]
+}
+
+fn tcp_loop() -> Vec<Step> {
+    vec![
+        start("server", "tcp-loop-server", &["--port", "0"], "just run tcp-loop-server"),
+        start(
+            "client",
+            "tcp-loop-client",
+            &["--port", "{port:server}"],
+            "just run tcp-loop-client",
+        ),
+        wait("client", "message> "),
+        Type { who: "client", text: "hello\n" },
+        wait("server", "reply> "),
+        Type { who: "server", text: "hi, how can I help?\n" },
+        wait_n("client", "message> ", 2),
+        Note("an empty line is skipped: sending zero bytes would send nothing"),
+        Type { who: "client", text: "\n" },
+        Type { who: "client", text: "what time is it?\n" },
+        wait_n("server", "reply> ", 2),
+        Type { who: "server", text: "time to learn sockets\n" },
+        wait_n("client", "message> ", 4),
+        Note("`quit` closes the connection: the server's recv() returns 0 bytes"),
+        Type { who: "client", text: "quit\n" },
+        Exit { who: "client" },
+        wait("server", "waiting for the next client"),
+        Note("the server goes back to accept(); Ctrl-C stops it"),
+        Stop { who: "server" },
+    ]
+}
+
+fn udp_echo() -> Vec<Step> {
+    vec![
+        start("server", "udp-echo-server", &["--port", "0"], "just run udp-echo-server"),
+        Note("no listen(), no accept(): the server just waits for datagrams"),
+        start(
+            "client",
+            "udp-echo-client",
+            &["--port", "{port:server}"],
+            "just run udp-echo-client",
+        ),
+        wait("client", "message> "),
+        Type { who: "client", text: "hello\n" },
+        wait_n("client", "message> ", 2),
+        Type { who: "client", text: "你好, UDP\n" },
+        wait_n("client", "message> ", 3),
+        CloseStdin { who: "client" },
+        Exit { who: "client" },
+        wait_n("server", "received from", 2),
+        Stop { who: "server" },
     ]
 }
