@@ -2,10 +2,10 @@
 //! answer, until `exit` (or the end of input).
 //!
 //! Wire format, exactly the tutorial's: the UTF-8 bytes of `NAME:text`, no
-//! newline. An empty line is sent as `NAME:` like the tutorial sends `老王:`
-//! (the name keeps it from being zero bytes, which would send nothing and
-//! leave the client waiting for an answer that cannot come). Only with an
-//! empty `--name` is an empty line skipped, for that reason.
+//! newline. An empty line is sent as `NAME:`, as the tutorial sends `老王:`.
+//! That is never zero bytes (the colon is always there), which matters: a
+//! zero-byte write sends nothing, and the client would wait for an answer
+//! to a message the server never got.
 
 use std::io::{BufRead, Read, Write};
 use std::net::TcpStream;
@@ -49,16 +49,11 @@ pub fn talk<R: BufRead>(
         // ANCHOR: send
         // 3. Prefix what the person types with the name; `exit` (or the end
         //    of input) leaves the loop. sendall() = write_all().
-        let Some(line) = typed.prompt(out, "message> ")? else {
-            break;
+        let line = match typed.prompt(out, "message> ")? {
+            Some(line) if line != "exit" => line,
+            _ => break,
         };
-        if line == "exit" {
-            break;
-        }
         let message = format!("{name}:{line}");
-        if message.is_empty() {
-            continue; // zero bytes would send nothing (see the module docs)
-        }
         stream
             .write_all(message.as_bytes())
             .map_err(|e| advice::conversation(e, "sending to", server))?;
