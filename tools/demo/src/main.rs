@@ -38,7 +38,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
-    let (steps, ports) = scenarios::lesson(&cli.lesson).with_context(|| {
+    let scenario = scenarios::lesson(&cli.lesson).with_context(|| {
         format!(
             "unknown lesson {:?}; choose one of: {}",
             cli.lesson,
@@ -53,7 +53,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         .to_path_buf();
 
     let mut runner = runner::Runner::new(bin_dir, !cli.transcript);
-    runner.run(&steps)?;
+    runner.run(&scenario.steps)?;
     if cli.transcript {
         let defaults: HashMap<String, u16> = ports
             .into_iter()

@@ -294,7 +294,10 @@ impl Runner {
             out.push_str(&format!("── {who}: {} ──\n", self.procs[who].shown_as));
             for err in [false, true] {
                 let text = self.output.get(&(who.clone(), err)).map(Output::text);
+                // stderr lines are marked: they are warnings and errors.
+                let mark = if err { "(stderr) " } else { "" };
                 for line in text.unwrap_or_default().lines() {
+                    out.push_str(mark);
                     out.push_str(&norm.apply(line));
                     out.push('\n');
                 }
@@ -374,6 +377,12 @@ impl Normaliser {
         if let Some(fixed) = self.fixed.get(&port) {
             return *fixed;
         }
+        // Only ports the system hands out (the ephemeral range starts at
+        // 32768 on Linux, 49152 elsewhere) vary between runs; a port a
+        // scenario names itself, such as an offline contact's, stays.
+        if port < 32768 {
+            return port;
+        }
         let next = 50001 + self.clients.len() as u16;
         *self.clients.entry(port).or_insert(next)
     }
@@ -401,5 +410,6 @@ mod tests {
             "py ('127.0.0.1', 50002)"
         );
         assert_eq!(n.apply("no port 127.0.0.1."), "no port 127.0.0.1.");
+        assert_eq!(n.apply("named 127.0.0.1:8083"), "named 127.0.0.1:8083");
     }
 }

@@ -60,20 +60,37 @@ fn wait_n(who: &'static str, text: &'static str, count: usize) -> Step {
     WaitFor { who, text, count }
 }
 
-/// The lessons, with the default port of each server the scenario starts
-/// (used to make transcripts read like a run on the tutorial's ports).
-pub fn lesson(name: &str) -> Option<(Vec<Step>, Vec<(&'static str, u16)>)> {
-    let scenario = match name {
+/// A lesson's scripted run.
+pub struct Scenario {
+    pub steps: Vec<Step>,
+    /// The usual port of each server the scenario starts on port 0, so a
+    /// transcript reads like a run on the tutorial's ports.
+    pub ports: Vec<(&'static str, u16)>,
+}
+
+/// The scenario of the lesson called `name`.
+pub fn lesson(name: &str) -> Option<Scenario> {
+    let (steps, ports) = match name {
         "tcp-echo" => (tcp_echo(), vec![("server", 9999)]),
         "tcp-loop" => (tcp_loop(), vec![("server", 8081)]),
+        "tcp-serial" => (tcp_serial(), vec![("server", 7890)]),
+        "tcp-threaded" => (tcp_threaded(), vec![("server", 9998)]),
         "udp-echo" => (udp_echo(), vec![("server", 9000)]),
+        "udp-chat" => (udp_chat(), vec![("zhangsan", 8081), ("lisi", 8082)]),
         _ => return None,
     };
-    Some(scenario)
+    Some(Scenario { steps, ports })
 }
 
 /// The names `lesson` knows, for `--help` and error messages.
-pub const LESSONS: &[&str] = &["tcp-echo", "tcp-loop", "udp-echo"];
+pub const LESSONS: &[&str] = &[
+    "tcp-echo",
+    "tcp-loop",
+    "tcp-serial",
+    "tcp-threaded",
+    "udp-echo",
+    "udp-chat",
+];
 
 fn tcp_echo() -> Vec<Step> {
     vec![
@@ -108,7 +125,12 @@ fn tcp_echo() -> Vec<Step> {
 
 fn tcp_loop() -> Vec<Step> {
     vec![
-        start("server", "tcp-loop-server", &["--port", "0"], "just run tcp-loop-server"),
+        start(
+            "server",
+            "tcp-loop-server",
+            &["--port", "0"],
+            "just run tcp-loop-server",
+        ),
         start(
             "client",
             "tcp-loop-client",
@@ -116,18 +138,36 @@ fn tcp_loop() -> Vec<Step> {
             "just run tcp-loop-client",
         ),
         wait("client", "message> "),
-        Type { who: "client", text: "hello\n" },
+        Type {
+            who: "client",
+            text: "hello\n",
+        },
         wait("server", "reply> "),
-        Type { who: "server", text: "hi, how can I help?\n" },
+        Type {
+            who: "server",
+            text: "hi, how can I help?\n",
+        },
         wait_n("client", "message> ", 2),
         Note("an empty line is skipped: sending zero bytes would send nothing"),
-        Type { who: "client", text: "\n" },
-        Type { who: "client", text: "what time is it?\n" },
+        Type {
+            who: "client",
+            text: "\n",
+        },
+        Type {
+            who: "client",
+            text: "what time is it?\n",
+        },
         wait_n("server", "reply> ", 2),
-        Type { who: "server", text: "time to learn sockets\n" },
+        Type {
+            who: "server",
+            text: "time to learn sockets\n",
+        },
         wait_n("client", "message> ", 4),
         Note("`quit` closes the connection: the server's recv() returns 0 bytes"),
-        Type { who: "client", text: "quit\n" },
+        Type {
+            who: "client",
+            text: "quit\n",
+        },
         Exit { who: "client" },
         wait("server", "waiting for the next client"),
         Note("the server goes back to accept(); Ctrl-C stops it"),
@@ -137,7 +177,12 @@ fn tcp_loop() -> Vec<Step> {
 
 fn udp_echo() -> Vec<Step> {
     vec![
-        start("server", "udp-echo-server", &["--port", "0"], "just run udp-echo-server"),
+        start(
+            "server",
+            "udp-echo-server",
+            &["--port", "0"],
+            "just run udp-echo-server",
+        ),
         Note("no listen(), no accept(): the server just waits for datagrams"),
         start(
             "client",
@@ -146,13 +191,166 @@ fn udp_echo() -> Vec<Step> {
             "just run udp-echo-client",
         ),
         wait("client", "message> "),
-        Type { who: "client", text: "hello\n" },
+        Type {
+            who: "client",
+            text: "hello\n",
+        },
         wait_n("client", "message> ", 2),
-        Type { who: "client", text: "你好, UDP\n" },
+        Type {
+            who: "client",
+            text: "你好, UDP\n",
+        },
         wait_n("client", "message> ", 3),
         CloseStdin { who: "client" },
         Exit { who: "client" },
         wait_n("server", "received from", 2),
         Stop { who: "server" },
+    ]
+}
+
+fn tcp_serial() -> Vec<Step> {
+    vec![
+        start("server", "tcp-serial-server", &["--port", "0"], "just run tcp-serial-server"),
+        start(
+            "client A",
+            "tcp-serial-client",
+            &["--port", "{port:server}"],
+            "just run tcp-serial-client",
+        ),
+        wait("client A", "message> "),
+        Type { who: "client A", text: "hello from A\n" },
+        wait("client A", "reply: "),
+        Note("client B connects while the server is still busy with A"),
+        start(
+            "client B",
+            "tcp-serial-client",
+            &["--port", "{port:server}"],
+            "just run tcp-serial-client",
+        ),
+        wait("client B", "message> "),
+        Type { who: "client B", text: "hello from B\n" },
+        Note("B is connected (the kernel finished the handshake) but nobody reads its message: the server is in A's loop"),
+        Pause(1500),
+        Note("A says quit: the server closes A, accepts B and answers at once"),
+        Type { who: "client A", text: "quit\n" },
+        Exit { who: "client A" },
+        wait("client B", "reply: "),
+        Type { who: "client B", text: "quit\n" },
+        Exit { who: "client B" },
+        wait_n("server", "waiting for a client", 3),
+        Stop { who: "server" },
+    ]
+}
+
+fn tcp_threaded() -> Vec<Step> {
+    vec![
+        start(
+            "server",
+            "tcp-threaded-server",
+            &["--port", "0"],
+            "just run tcp-threaded-server",
+        ),
+        start(
+            "client A",
+            "tcp-threaded-client",
+            &["--port", "{port:server}"],
+            "just run tcp-threaded-client",
+        ),
+        wait("client A", "message> "),
+        Type {
+            who: "client A",
+            text: "你好\n",
+        },
+        wait("server", "reply to "),
+        Note("each prompt says which client the typed reply goes to"),
+        Type {
+            who: "server",
+            text: "你好, 老王\n",
+        },
+        wait("client A", "reply: "),
+        Note("client B connects while A is still connected: it gets its own thread"),
+        start(
+            "client B",
+            "tcp-threaded-client",
+            &["--port", "{port:server}", "--name", "小明"],
+            "just run tcp-threaded-client --name 小明",
+        ),
+        wait("client B", "message> "),
+        Type {
+            who: "client B",
+            text: "在吗?\n",
+        },
+        wait_n("server", "reply to ", 2),
+        Type {
+            who: "server",
+            text: "在, 小明\n",
+        },
+        wait("client B", "reply: "),
+        Note("A is still served while B is connected"),
+        Type {
+            who: "client A",
+            text: "还在吗?\n",
+        },
+        wait_n("server", "reply to ", 3),
+        Type {
+            who: "server",
+            text: "一直都在\n",
+        },
+        wait_n("client A", "reply: ", 2),
+        Type {
+            who: "client A",
+            text: "exit\n",
+        },
+        Exit { who: "client A" },
+        Type {
+            who: "client B",
+            text: "exit\n",
+        },
+        Exit { who: "client B" },
+        wait_n("server", " now)", 4),
+        Stop { who: "server" },
+    ]
+}
+
+fn udp_chat() -> Vec<Step> {
+    vec![
+        start(
+            "zhangsan",
+            "udp-chat-server",
+            &["--port", "0", "--reply", "我是张三, 收到"],
+            "just run udp-chat-server --reply '我是张三, 收到'",
+        ),
+        start(
+            "lisi",
+            "udp-chat-server",
+            &["--port", "0", "--reply", "李四在此"],
+            "just run udp-chat-server --port 8082 --reply 李四在此",
+        ),
+        Note("王五's server is not running: the client will say so and go on"),
+        start(
+            "client",
+            "udp-chat-client",
+            &[
+                "--contact",
+                "张三=127.0.0.1:{port:zhangsan}",
+                "--contact",
+                "李四=127.0.0.1:{port:lisi}",
+                "--contact",
+                "王五=127.0.0.1:8083",
+                "--timeout",
+                "1",
+            ],
+            "just run udp-chat-client",
+        ),
+        Type {
+            who: "client",
+            text: "张三\n你好\nquit\n李四\n在吗?\nquit\n王五\n有人吗?\nquit\n小红\nquit\n",
+        },
+        CloseStdin { who: "client" },
+        Exit { who: "client" },
+        wait("zhangsan", "from ["),
+        wait("lisi", "from ["),
+        Stop { who: "zhangsan" },
+        Stop { who: "lisi" },
     ]
 }
