@@ -55,7 +55,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     let mut runner = runner::Runner::new(bin_dir, !cli.transcript);
     runner.run(&scenario.steps)?;
     if cli.transcript {
-        let defaults: HashMap<String, u16> = ports
+        let defaults: HashMap<String, u16> = scenario
+            .ports
             .into_iter()
             .map(|(who, port)| (who.to_string(), port))
             .collect();
