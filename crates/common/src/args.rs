@@ -67,6 +67,20 @@ pub struct MessageArgs {
     pub messages: Vec<String>,
 }
 
+/// Parses a duration given in seconds, such as `--timeout 2` or `0.3`
+/// (a clap `value_parser`). Zero is refused: std treats a zero read timeout
+/// as an error rather than "no wait".
+pub fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds (e.g. 2 or 0.5)"))?;
+    if secs.is_nan() || secs <= 0.0 {
+        return Err("the timeout must be more than 0 seconds".into());
+    }
+    std::time::Duration::try_from_secs_f64(secs).map_err(|_| format!("{text} seconds is too long"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +121,18 @@ mod tests {
     fn messages_repeat() {
         let cli = Cli::try_parse_from(["x", "--message", "a", "-m", "b"]).expect("valid");
         assert_eq!(cli.messages.messages, ["a", "b"]);
+    }
+
+    #[test]
+    fn seconds() {
+        use std::time::Duration;
+        assert_eq!(parse_seconds("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_seconds("0.3"), Ok(Duration::from_millis(300)));
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("NaN").is_err());
+        assert!(parse_seconds("soon").unwrap_err().contains("not a number"));
+        assert!(parse_seconds("1e30").is_err());
     }
 
     #[test]

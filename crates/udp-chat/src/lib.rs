@@ -18,8 +18,6 @@
 //! comments; [`contacts`] is the address book. The binaries in `src/bin/`
 //! only parse arguments.
 
-use std::time::Duration;
-
 pub mod client;
 pub mod contacts;
 pub mod server;
@@ -36,28 +34,3 @@ pub const MAX_DATAGRAM: usize = 65_507;
 
 /// How long the client waits for an answer unless told otherwise.
 pub const DEFAULT_TIMEOUT: &str = "2";
-
-/// Parses `--timeout SECS` (fractions allowed, e.g. `0.3`); zero is refused,
-/// as std treats a zero read timeout as an error.
-pub fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let secs: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds (e.g. 2 or 0.5)"))?;
-    if secs.is_nan() || secs <= 0.0 {
-        return Err("the timeout must be more than 0 seconds".into());
-    }
-    Duration::try_from_secs_f64(secs).map_err(|_| format!("{text} seconds is too long"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timeouts() {
-        assert_eq!(parse_timeout("0.3"), Ok(Duration::from_millis(300)));
-        assert!(parse_timeout("0").is_err());
-        assert!(parse_timeout("later").unwrap_err().contains("not a number"));
-    }
-}

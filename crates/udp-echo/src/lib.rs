@@ -16,8 +16,6 @@
 //! The steps live in [`server`] and [`client`], numbered like the Python's
 //! comments. The binaries in `src/bin/` only parse arguments.
 
-use std::time::Duration;
-
 pub mod client;
 pub mod server;
 
@@ -39,34 +37,3 @@ pub const MAX_DATAGRAM: usize = 65_507;
 
 /// How long a client waits for an answer unless told otherwise.
 pub const DEFAULT_TIMEOUT: &str = "2";
-
-/// Parses `--timeout SECS` (fractions allowed, e.g. `0.3`) into a duration.
-///
-/// Zero is refused: std treats a zero read timeout as an error, and "do not
-/// wait" is what `--no-reply` is for.
-pub fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let secs: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds (e.g. 2 or 0.5)"))?;
-    if secs.is_nan() || secs <= 0.0 {
-        return Err("the timeout must be more than 0 seconds".into());
-    }
-    Duration::try_from_secs_f64(secs).map_err(|_| format!("{text} seconds is too long"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timeouts() {
-        assert_eq!(parse_timeout("2"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_timeout("0.3"), Ok(Duration::from_millis(300)));
-        assert!(parse_timeout("0").is_err());
-        assert!(parse_timeout("-1").is_err());
-        assert!(parse_timeout("NaN").is_err());
-        assert!(parse_timeout("soon").unwrap_err().contains("not a number"));
-        assert!(parse_timeout("1e30").is_err());
-    }
-}

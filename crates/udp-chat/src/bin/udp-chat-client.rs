@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use udp_chat::contacts::{ContactArg, ContactBook};
-use udp_chat::{client, parse_timeout, DEFAULT_TIMEOUT};
+use udp_chat::{client, DEFAULT_TIMEOUT};
 
 /// Lesson 6 client: the UDP "QQ" chat (seed 002's "udp聊天器").
 ///
@@ -26,7 +26,7 @@ struct Cli {
     #[arg(long = "contact", value_name = "NAME=HOST:PORT")]
     contacts: Vec<ContactArg>,
     /// How long to wait for each answer, in seconds (e.g. 2 or 0.3).
-    #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = parse_timeout)]
+    #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = common::args::parse_seconds)]
     timeout: Duration,
     /// Talk to NAME without asking (use with --message).
     #[arg(long, value_name = "NAME", requires = "messages")]

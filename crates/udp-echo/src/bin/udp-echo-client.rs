@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use common::{Endpoint, MessageArgs};
-use udp_echo::{client, parse_timeout, DEFAULT_PORT, DEFAULT_TIMEOUT};
+use udp_echo::{client, DEFAULT_PORT, DEFAULT_TIMEOUT};
 
 /// Lesson 5 client: send lines as UDP datagrams, print the answers (seed 002).
 ///
@@ -23,7 +23,7 @@ struct Cli {
     #[command(flatten)]
     messages: MessageArgs,
     /// How long to wait for each answer, in seconds (e.g. 2 or 0.3).
-    #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = parse_timeout)]
+    #[arg(long, value_name = "SECS", default_value = DEFAULT_TIMEOUT, value_parser = common::args::parse_seconds)]
     timeout: Duration,
     /// Send only; do not wait for answers (seed 001's client).
     #[arg(long, conflicts_with = "timeout")]
