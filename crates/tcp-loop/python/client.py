@@ -42,7 +42,11 @@ while True:
     # ANCHOR: recv
     # 5. Read the answer (at most 1024 bytes) and print it. b"" means the
     #    server hung up: the tutorial printed an empty line and carried on.
-    feedback = s.recv(1024)
+    #    A reset (the server closed with our message unread) is a hang-up too.
+    try:
+        feedback = s.recv(1024)
+    except ConnectionResetError:
+        feedback = b""
     if not feedback:
         s.close()
         sys.exit("error: the server closed the connection before replying")

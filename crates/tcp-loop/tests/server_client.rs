@@ -227,3 +227,37 @@ fn server_binary_stops_when_typed_replies_end() {
         .finish()
         .assert_one_line_error("closed the connection before replying");
 }
+
+#[test]
+fn rust_log_debug_traces_each_socket_step() {
+    let mut command = std::process::Command::new(SERVER);
+    command
+        .args(["--port", "0", "--echo"])
+        .env("RUST_LOG", "debug");
+    let mut server = Proc::from_command(command);
+    let port = server.listening_addr().port().to_string();
+    let mut command = std::process::Command::new(CLIENT);
+    command
+        .args(["--port", &port, "-m", "hello"])
+        .env("RUST_LOG", "debug");
+    let client = Proc::from_command(command).finish().assert_success();
+    for step in [
+        "socket, connect: ",
+        "write 5 bytes to ",
+        "read 5 bytes from ",
+        "close",
+    ] {
+        assert!(client.stderr.contains(step), "{step:?}: {client:?}");
+    }
+    server.wait_for_stderr("close: ");
+    let server = server.kill();
+    for step in [
+        "socket, bind, listen: ",
+        "accept: ",
+        "read 5 bytes from ",
+        "write 5 bytes to ",
+        "read 0 bytes from ",
+    ] {
+        assert!(server.stderr.contains(step), "{step:?}: {server:?}");
+    }
+}

@@ -53,8 +53,13 @@ def main():
         # ANCHOR: recv
         # 5. Added: read the answer (at most 1024 bytes) and print it. While
         #    the server serves another client, this recv() waits. b"" means
-        #    the server hung up (section 1.3.1's server does after one answer).
-        recv_data = tcp_socket.recv(1024)
+        #    the server hung up (section 1.3.1's server does after one answer);
+        #    so does a reset, which a server sends when it closes with our
+        #    message unread.
+        try:
+            recv_data = tcp_socket.recv(1024)
+        except ConnectionResetError:
+            recv_data = b""
         if not recv_data:
             tcp_socket.close()
             sys.exit("error: the server closed the connection before replying")

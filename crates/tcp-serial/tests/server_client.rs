@@ -273,3 +273,38 @@ fn binaries_show_the_second_client_waiting() {
         "{server}"
     );
 }
+
+#[test]
+fn rust_log_debug_traces_each_socket_step() {
+    let mut command = std::process::Command::new(SERVER);
+    command
+        .args(["--port", "0", "--encoding", "gbk"])
+        .env("RUST_LOG", "debug");
+    let mut server = Proc::from_command(command);
+    let port = server.listening_addr().port().to_string();
+    let mut command = std::process::Command::new(CLIENT);
+    command
+        .args(["--port", &port, "--encoding", "gbk", "-m", "你好"])
+        .env("RUST_LOG", "debug");
+    let client = Proc::from_command(command).finish().assert_success();
+    // 你好 is 4 bytes in GBK; 收到您的信息~ is 13.
+    for step in [
+        "socket, connect: ",
+        "write 4 bytes to ",
+        "read 13 bytes from ",
+        "close",
+    ] {
+        assert!(client.stderr.contains(step), "{step:?}: {client:?}");
+    }
+    server.wait_for_stderr("close: ");
+    let server = server.kill();
+    for step in [
+        "socket, bind, listen: ",
+        "accept: ",
+        "read 4 bytes from ",
+        "write 13 bytes to ",
+        "read 0 bytes from ",
+    ] {
+        assert!(server.stderr.contains(step), "{step:?}: {server:?}");
+    }
+}

@@ -4,6 +4,9 @@
 //! every write goes through a channel instead, and the test waits (bounded by
 //! `testkit::TIMEOUT`) until the text it expects has arrived.
 
+// Each test file includes this module and uses only part of it.
+#![allow(dead_code)]
+
 use std::io::{self, Write};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::Instant;
@@ -43,7 +46,6 @@ pub fn shared_out() -> (SharedOut, Printed) {
 
 impl Printed {
     /// The text printed so far (without waiting).
-    #[allow(dead_code)] // not every test file needs it
     pub fn so_far(&mut self) -> String {
         while let Ok(chunk) = self.rx.try_recv() {
             self.bytes.extend(chunk);
@@ -77,4 +79,17 @@ impl Printed {
     pub fn wait_for(&mut self, needle: &str) -> String {
         self.wait_for_count(needle, 1)
     }
+}
+
+/// Panics unless `out` is a client that found the server gone: a failure
+/// with one line on stderr, saying the server closed the connection or, when
+/// our message reached it before it closed, reset it.
+pub fn assert_server_hung_up(out: testkit::Finished) {
+    assert!(!out.status.success(), "{out:?}");
+    assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+    assert!(
+        out.stderr.contains("closed the connection before replying")
+            || out.stderr.contains("reset by the other side"),
+        "{out:?}"
+    );
 }
