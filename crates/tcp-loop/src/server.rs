@@ -57,37 +57,24 @@ pub fn serve_forever<R: BufRead>(
         // 4. accept() waits for the next client and returns a new socket for
         //    this one conversation. Clients that connect meanwhile queue in
         //    the listen backlog until this one is done.
-        let (mut conn, addr) = listener.accept().context("accept failed")?;
+        let (conn, addr) = listener.accept().context("accept failed")?;
         debug!("accept: {addr}");
         writeln!(out, "client connected: {addr}")?;
         // ANCHOR_END: accept
 
-        let ending = serve_client(&mut conn, addr, reply, typed, out)?;
-
-        // ANCHOR: close
-        // 7. close() this conversation, then back to accept() for the next
-        //    client, whatever happened to this one.
-        drop(conn);
-        debug!("close: {addr}");
-        match ending {
-            Ending::Left => writeln!(out, "{addr} left; waiting for the next client")?,
-            Ending::Failed(err) => writeln!(out, "{err:#}; waiting for the next client")?,
-            Ending::NoMoreReplies => {
-                writeln!(out, "no more replies: closed {addr}, stopping")?;
-                return Ok(());
-            }
+        if let Ending::NoMoreReplies = serve_client(conn, addr, reply, typed, out)? {
+            return Ok(());
         }
-        // ANCHOR_END: close
     }
 }
 
-/// Steps 5-6, repeated: read a message, print it, answer it, until the
-/// client leaves.
+/// Steps 5-7: read a message, print it, answer it, until the client leaves;
+/// then close the connection and say how the conversation ended.
 ///
 /// `Err` means the server's own side failed (printing, or reading stdin);
 /// a client that fails is an `Ok(`[`Ending::Failed`]`)`.
 pub fn serve_client<R: BufRead>(
-    conn: &mut TcpStream,
+    mut conn: TcpStream,
     addr: SocketAddr,
     reply: &Reply,
     typed: &mut LineSource<R>,
@@ -97,19 +84,13 @@ pub fn serve_client<R: BufRead>(
     // held back and completed by the next read.
     let mut decoder = Encoding::Utf8.decoder();
     let mut buf = [0u8; BUF_SIZE];
-    loop {
+    let ending = loop {
         // ANCHOR: recv
         // 5. recv(1024): one read of at most 1024 bytes, whatever the client
         //    sent (a long message takes several reads, each answered).
         let n = match conn.read(&mut buf) {
             Ok(n) => n,
-            Err(e) => {
-                return Ok(Ending::Failed(advice::conversation(
-                    e,
-                    "reading from",
-                    addr,
-                )))
-            }
+            Err(e) => break Ending::Failed(advice::conversation(e, "reading from", addr)),
         };
         debug!("read {n} bytes from {addr}");
         if n == 0 {
@@ -119,7 +100,7 @@ pub fn serve_client<R: BufRead>(
             if !unfinished.is_empty() {
                 writeln!(out, "received: {unfinished}")?;
             }
-            return Ok(Ending::Left);
+            break Ending::Left;
         }
         let message = decoder.decode(&buf[..n]);
         if message.is_empty() {
@@ -133,14 +114,27 @@ pub fn serve_client<R: BufRead>(
         // 6. Answer: typed (Python's input(">>>")), --reply TEXT or --echo,
         //    and sendall() it: write_all() loops until every byte is sent.
         let Some(answer) = answer(reply, &message, typed, out)? else {
-            return Ok(Ending::NoMoreReplies);
+            break Ending::NoMoreReplies;
         };
         if let Err(e) = conn.write_all(answer.as_bytes()) {
-            return Ok(Ending::Failed(advice::conversation(e, "sending to", addr)));
+            break Ending::Failed(advice::conversation(e, "sending to", addr));
         }
         debug!("write {} bytes to {addr}", answer.len());
         // ANCHOR_END: send
+    };
+
+    // ANCHOR: close
+    // 7. close() this conversation, however it ended; the caller goes back
+    //    to accept() for the next client (unless the typing is over).
+    drop(conn);
+    debug!("close: {addr}");
+    match &ending {
+        Ending::Left => writeln!(out, "{addr} left; waiting for the next client")?,
+        Ending::Failed(err) => writeln!(out, "{err:#}; waiting for the next client")?,
+        Ending::NoMoreReplies => writeln!(out, "no more replies: closed {addr}, stopping")?,
     }
+    // ANCHOR_END: close
+    Ok(ending)
 }
 
 /// The answer to `message`; `None` when the person typing is done.

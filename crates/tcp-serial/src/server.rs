@@ -77,29 +77,22 @@ pub fn serve_forever(
         //    (the listen backlog), but nobody reads from them until this loop
         //    comes back here. They wait.
         writeln!(out, "waiting for a client...")?;
-        let (mut conn, addr) = listener.accept().context("accept failed")?;
+        let (conn, addr) = listener.accept().context("accept failed")?;
         debug!("accept: {addr}");
         writeln!(out, "client {addr} arrived")?;
         // ANCHOR_END: accept
 
-        if let Err(err) = serve_client(&mut conn, addr, options, out) {
-            // A reset or any other failure ends this client only.
-            writeln!(out, "{err:#}")?;
-        }
-
-        // ANCHOR: close
-        // 7. close() this client's socket, say so, and go back to step 4.
-        drop(conn);
-        debug!("close: {addr}");
-        writeln!(out, "done serving {addr}")?;
-        // ANCHOR_END: close
+        serve_client(conn, addr, options, out)?;
     }
 }
 
-/// Steps 5-6, repeated: read a message, answer it, until the client closes
-/// (or, with `--once`, after the first answer).
+/// Steps 5-7: read a message, answer it, until the client closes (or, with
+/// `--once`, after the first answer); then close and say so.
+///
+/// `Err` means printing failed; a client that fails (a reset, say) is
+/// reported on one line and ends only its own conversation.
 pub fn serve_client(
-    conn: &mut TcpStream,
+    mut conn: TcpStream,
     addr: SocketAddr,
     options: &Options,
     out: &mut impl Write,
@@ -108,20 +101,21 @@ pub fn serve_client(
     // bytes in GBK, up to four in UTF-8) is completed by the next read.
     let mut decoder = options.encoding.decoder();
     let mut buf = [0u8; BUF_SIZE];
-    loop {
+    let conversation: anyhow::Result<()> = loop {
         // ANCHOR: recv
         // 5. recv(1024): one read of at most 1024 bytes. Zero bytes means
         //    the client has closed: this conversation is over.
-        let n = conn
-            .read(&mut buf)
-            .map_err(|e| advice::conversation(e, "reading from", addr))?;
+        let n = match conn.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) => break Err(advice::conversation(e, "reading from", addr)),
+        };
         debug!("read {n} bytes from {addr}");
         if n == 0 {
             let unfinished = decoder.finish(); // a cut-off character, as U+FFFD
             if !unfinished.is_empty() && !options.quiet {
                 writeln!(out, "received: {unfinished}")?;
             }
-            return Ok(());
+            break Ok(());
         }
         let message = decoder.decode(&buf[..n]);
         if message.is_empty() {
@@ -141,13 +135,26 @@ pub fn serve_client(
             Answer::Echo => message.as_str(),
         };
         let bytes = options.encoding.encode(answer);
-        conn.write_all(&bytes)
-            .map_err(|e| advice::conversation(e, "sending to", addr))?;
+        if let Err(e) = conn.write_all(&bytes) {
+            break Err(advice::conversation(e, "sending to", addr));
+        }
         debug!("write {} bytes to {addr}", bytes.len());
         if options.once {
             // Section 1.3.1: one message per client, then close.
-            return Ok(());
+            break Ok(());
         }
         // ANCHOR_END: send
+    };
+
+    // ANCHOR: close
+    // 7. close() this client's socket, however the conversation ended, and
+    //    say so; the caller goes back to step 4 for the next client.
+    drop(conn);
+    debug!("close: {addr}");
+    if let Err(err) = conversation {
+        writeln!(out, "{err:#}")?;
     }
+    writeln!(out, "done serving {addr}")?;
+    // ANCHOR_END: close
+    Ok(())
 }
