@@ -1,13 +1,10 @@
 //! Every mistake a learner can make gets one clear line and a non-zero exit,
 //! and no client, however it misbehaves, takes the server down.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener};
 use std::thread;
 
-use support::assert_server_hung_up;
 use testkit::{connect, read_exact_text, read_to_close, run, Proc};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-loop-server");
@@ -67,7 +64,7 @@ fn client_reports_a_peer_that_resets_mid_conversation() {
     client.type_text("second message\n");
     peer.join().unwrap();
     // Depending on timing the client sees the reset or the close.
-    assert_server_hung_up(client.finish());
+    client.finish().assert_server_hung_up();
 }
 
 /// A `--echo` server binary on a free port.

@@ -1,16 +1,14 @@
 //! tcp-loop end to end: in-process on port 0, then the real binaries.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener};
 use std::thread;
 use std::time::Duration;
 
 use common::{LineSource, Reply};
-use support::{shared_out, Printed};
 use tcp_loop::{client, server};
 use testkit::{connect, read_exact_text, read_to_close, run, Proc};
+use testkit::{shared_out, Printed};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-loop-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_tcp-loop-client");

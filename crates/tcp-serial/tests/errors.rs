@@ -1,14 +1,11 @@
 //! Every mistake a learner can make gets one clear line and a non-zero exit,
 //! and no client, however it misbehaves, takes the server down.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener};
 use std::thread;
 
 use common::Encoding;
-use support::assert_server_hung_up;
 use tcp_serial::DEFAULT_REPLY;
 use testkit::{connect, read_exact_text, read_to_close, run, Proc};
 
@@ -89,7 +86,7 @@ fn client_reports_a_peer_that_resets_mid_conversation() {
     client.type_text("second message\n");
     peer.join().unwrap();
     // Depending on timing the client sees the reset or the close.
-    assert_server_hung_up(client.finish());
+    client.finish().assert_server_hung_up();
 }
 
 /// A server binary on a free port, started with `args`.

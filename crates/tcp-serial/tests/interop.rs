@@ -1,9 +1,6 @@
 //! The Rust programs and seed 004's Python (fixed) talk to each other
 //! unchanged: same port, same bytes on the wire, GBK included.
 
-mod support;
-
-use support::assert_server_hung_up;
 use testkit::{run, Proc};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-serial-server");
@@ -42,7 +39,7 @@ fn rust_once_server_with_python_client() {
     client.wait_for_stdout("收到您的信息~");
     // One message per client: the second finds the connection closed.
     client.type_text("两次\n");
-    assert_server_hung_up(client.finish());
+    client.finish().assert_server_hung_up();
     let out = server.wait_for_stdout("done serving");
     assert!(out.contains("received: 一次\n"), "{out}");
 }
@@ -112,9 +109,5 @@ fn python_once_server_with_rust_client() {
     let out = server.wait_for_stdout("已经服务完毕...");
     assert!(out.contains("客户端发送过来的请求是: hello 你好"), "{out}");
     // A second message finds the connection closed.
-    assert_server_hung_up(run(
-        CLIENT,
-        &["--port", &port, "-m", "one", "-m", "two"],
-        "",
-    ));
+    run(CLIENT, &["--port", &port, "-m", "one", "-m", "two"], "").assert_server_hung_up();
 }

@@ -1,17 +1,15 @@
 //! tcp-serial end to end: in-process on port 0, then the real binaries.
 
-mod support;
-
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::thread;
 use std::time::Duration;
 
 use common::{Encoding, LineSource};
-use support::{shared_out, Printed};
 use tcp_serial::server::{self, Answer, Options};
 use tcp_serial::{client, DEFAULT_REPLY};
 use testkit::{connect, read_exact_text, read_to_close, run, Proc};
+use testkit::{shared_out, Printed};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-serial-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_tcp-serial-client");

@@ -6,6 +6,10 @@
 //! printed so far, so a broken server shows up as a readable failure, not a
 //! stuck `cargo test`.
 
+mod printed;
+
+pub use printed::{shared_out, Printed, SharedOut};
+
 use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
@@ -101,6 +105,21 @@ impl Finished {
     /// Panics with the whole transcript unless the process exited 0.
     pub fn assert_success(self) -> Self {
         assert!(self.status.success(), "expected success, got {self:#?}");
+        self
+    }
+
+    /// Panics unless this is a client that found its server gone: a failure
+    /// with one line on stderr saying the server closed the connection or,
+    /// when the client's message reached it before it closed, reset it.
+    pub fn assert_server_hung_up(self) -> Self {
+        assert!(!self.status.success(), "{self:?}");
+        assert_eq!(self.stderr.lines().count(), 1, "{self:?}");
+        assert!(
+            self.stderr
+                .contains("closed the connection before replying")
+                || self.stderr.contains("reset by the other side"),
+            "{self:?}"
+        );
         self
     }
 

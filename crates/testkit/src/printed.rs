@@ -1,11 +1,9 @@
 //! What a server running on a test thread prints, readable while it runs.
 //!
-//! The server loops for ever, so its output cannot be collected at the end:
-//! every write goes through a channel instead, and the test waits (bounded by
-//! `testkit::TIMEOUT`) until the text it expects has arrived.
-
-// Each test file includes this module and uses only part of it.
-#![allow(dead_code)]
+//! A server that loops for ever cannot have its output collected at the end:
+//! hand it a [`SharedOut`] as its `out`, and the test waits (bounded by
+//! [`crate::TIMEOUT`]) on the [`Printed`] end until the text it expects has
+//! arrived.
 
 use std::io::{self, Write};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
@@ -55,7 +53,7 @@ impl Printed {
 
     /// Waits until `needle` was printed `count` times; returns the text.
     pub fn wait_for_count(&mut self, needle: &str, count: usize) -> String {
-        let deadline = Instant::now() + testkit::TIMEOUT;
+        let deadline = Instant::now() + crate::TIMEOUT;
         loop {
             let text = self.so_far();
             if text.matches(needle).count() >= count {
@@ -79,17 +77,4 @@ impl Printed {
     pub fn wait_for(&mut self, needle: &str) -> String {
         self.wait_for_count(needle, 1)
     }
-}
-
-/// Panics unless `out` is a client that found the server gone: a failure
-/// with one line on stderr, saying the server closed the connection or, when
-/// our message reached it before it closed, reset it.
-pub fn assert_server_hung_up(out: testkit::Finished) {
-    assert!(!out.status.success(), "{out:?}");
-    assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
-    assert!(
-        out.stderr.contains("closed the connection before replying")
-            || out.stderr.contains("reset by the other side"),
-        "{out:?}"
-    );
 }
