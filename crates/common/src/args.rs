@@ -49,8 +49,11 @@ pub fn host_port(host: &str, port: u16) -> String {
 /// `input()` does.
 #[derive(Args, Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReplyArgs {
-    /// Answer every message with TEXT instead of reading answers from stdin.
-    #[arg(long, value_name = "TEXT", conflicts_with = "echo")]
+    /// Answer every message with TEXT instead of asking at the terminal.
+    // Not empty: writing zero bytes sends nothing over TCP, and the client
+    // would wait for an answer for ever.
+    #[arg(long, value_name = "TEXT", conflicts_with = "echo",
+          value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub reply: Option<String>,
 
     /// Answer every message with the message itself.
@@ -115,6 +118,12 @@ mod tests {
     #[test]
     fn reply_and_echo_conflict() {
         assert!(Cli::try_parse_from(["x", "--reply", "hi", "--echo"]).is_err());
+    }
+
+    #[test]
+    fn empty_reply_is_rejected() {
+        let err = Cli::try_parse_from(["x", "--reply", ""]).unwrap_err();
+        assert!(err.to_string().contains("--reply"), "{err}");
     }
 
     #[test]

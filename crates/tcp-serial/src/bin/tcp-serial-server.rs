@@ -17,7 +17,9 @@ struct Cli {
     endpoint: Endpoint<DEFAULT_PORT>,
 
     /// Answer every message with TEXT.
-    #[arg(long, value_name = "TEXT", default_value = DEFAULT_REPLY, conflicts_with = "echo")]
+    // Not empty: zero bytes send nothing, and the client would wait for ever.
+    #[arg(long, value_name = "TEXT", default_value = DEFAULT_REPLY, conflicts_with = "echo",
+          value_parser = clap::builder::NonEmptyStringValueParser::new())]
     reply: String,
 
     /// Answer every message with the message itself.
