@@ -1,0 +1,214 @@
+//! `bench-matrix`: the standard benchmark (`just bench`), or a smoke run of
+//! it (`just test-bench`).
+//!
+//! Starts every server on port 0, runs every load against it, prints the
+//! tables, the ratios and the targets, and writes the results JSON, the
+//! book's markdown tables and its SVG chart.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use bench::machine::{self, Machine};
+use bench::matrix::{self, Options};
+use bench::results::{self, Results, Settings};
+use clap::Parser;
+
+/// Run the benchmark matrix: serial vs threaded, Rust beside Python.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Seconds per run.
+    #[arg(long, default_value_t = 2.0)]
+    seconds: f64,
+    /// Runs per cell (round-robin); each cell reports its median run.
+    #[arg(long, default_value_t = 3)]
+    repeat: usize,
+    /// A tiny run (few clients, one second, whichever servers are built)
+    /// that checks the tool works; writes nothing unless --json is given.
+    #[arg(long)]
+    smoke: bool,
+    /// The workspace root (default: where this crate was built from).
+    #[arg(long)]
+    root: Option<PathBuf>,
+    /// Where the server binaries are (default: next to this program).
+    #[arg(long)]
+    bin_dir: Option<PathBuf>,
+    /// Results JSON (default: ROOT/bench/results/latest.json).
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Where the book's table.md, summary.md and chart.svg go
+    /// (default: ROOT/book/src/benchmark).
+    #[arg(long)]
+    book_dir: Option<PathBuf>,
+}
+
+/// Open files the full matrix needs: 1,000 client sockets in this process,
+/// and as many in the server.
+const NEEDED_OPEN_FILES: u64 = 2048;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    common::exit(run(cli))
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let root = cli.root.clone().unwrap_or_else(matrix::default_root);
+    let bin_dir = match &cli.bin_dir {
+        Some(dir) => dir.clone(),
+        None => std::env::current_exe()?
+            .parent()
+            .context("cannot tell where this program is")?
+            .to_path_buf(),
+    };
+    let options = Options {
+        root: root.clone(),
+        bin_dir,
+        seconds: if cli.smoke { 1.0 } else { cli.seconds },
+        repeat: if cli.smoke { 1 } else { cli.repeat.max(1) },
+        smoke: cli.smoke,
+    };
+    if !cli.smoke {
+        if let Some(limit) = machine::open_files_limit().filter(|&l| l < NEEDED_OPEN_FILES) {
+            bail!(
+                "the open-files limit is {limit}, 1,000 clients need about {NEEDED_OPEN_FILES}: \
+                 raise it with `ulimit -n 4096` (just bench does)"
+            );
+        }
+    }
+
+    let machine = Machine::describe();
+    let note = format!(
+        "The load generator (one thread, an epoll event loop) and the servers share this \
+         machine's {} cores: every number includes the load generator's own CPU use, so \
+         compare servers with each other, on this machine, in this run.",
+        machine.cores
+    );
+    println!(
+        "machine: {} ({} cores), {}",
+        machine.cpu, machine.cores, machine.os
+    );
+    println!("{}; {}", machine.rustc, machine.python);
+    println!("load average before the run: {:.2}", machine.load_before);
+    println!("{note}\n");
+
+    let mut plan = matrix::plan(cli.smoke);
+    if cli.smoke {
+        // The smoke run uses whatever is built; the baseline always is.
+        plan.retain(|p| {
+            let built = p.server == "baseline" || is_built(&options.bin_dir, p.server);
+            if !built {
+                println!("skipped: {} is not built", p.server);
+            }
+            built
+        });
+    }
+    let (cells, udp_servers_print) = matrix::run(&options, &plan)?;
+    let message_bytes = 64;
+    let mut results = Results {
+        note,
+        machine,
+        load_after: machine::load_average(),
+        settings: Settings {
+            seconds_per_run: options.seconds,
+            repeat: options.repeat,
+            message_bytes,
+            loadgen_threads: 1,
+            udp_servers_print,
+        },
+        cells,
+        ratios: vec![],
+        targets: vec![],
+    };
+    results.judge();
+
+    let failed: Vec<String> = results
+        .cells
+        .iter()
+        .filter_map(|c| {
+            let why = c.error.as_ref()?;
+            Some(format!("{} ({} clients): {why}", c.server, c.clients))
+        })
+        .collect();
+
+    if cli.smoke {
+        if let Some(path) = &cli.json {
+            write(path, &serde_json::to_string_pretty(&results)?)?;
+        }
+        let broken: Vec<String> = results
+            .cells
+            .iter()
+            .filter(|c| {
+                c.report
+                    .as_ref()
+                    .is_none_or(|r| r.round_trips == 0 || r.errors > 0)
+            })
+            .map(|c| format!("{} ({} clients)", c.server, c.clients))
+            .collect();
+        if !failed.is_empty() || !broken.is_empty() {
+            bail!(
+                "smoke run failed: {}",
+                failed
+                    .into_iter()
+                    .chain(broken)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
+        println!("\nsmoke run OK: every server echoed, no errors");
+        return Ok(());
+    }
+
+    let tables = results::markdown_tables(&results);
+    let summary = results::markdown_summary(&results);
+    println!("\n{tables}\n{summary}");
+
+    let json_path = cli
+        .json
+        .clone()
+        .unwrap_or_else(|| root.join("bench/results/latest.json"));
+    let book_dir = cli
+        .book_dir
+        .clone()
+        .unwrap_or_else(|| root.join("book/src/benchmark"));
+    write(&json_path, &serde_json::to_string_pretty(&results)?)?;
+    write(&book_dir.join("table.md"), &tables)?;
+    write(&book_dir.join("summary.md"), &summary)?;
+    write(&book_dir.join("chart.svg"), &bench::chart::svg(&results)?)?;
+    println!(
+        "wrote {}, and table.md, summary.md, chart.svg in {}",
+        json_path.display(),
+        book_dir.display()
+    );
+
+    if !failed.is_empty() {
+        bail!(
+            "{} cell(s) could not be measured: {}",
+            failed.len(),
+            failed.join("; ")
+        );
+    }
+    Ok(())
+}
+
+fn is_built(bin_dir: &Path, server: &str) -> bool {
+    let binary = match server {
+        "tcp-threaded" => "tcp-threaded-server",
+        "tcp-serial" => "tcp-serial-server",
+        "udp-echo" => "udp-echo-server",
+        _ => return false,
+    };
+    bin_dir.join(binary).is_file()
+}
+
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let text = if text.ends_with('\n') {
+        text.to_string()
+    } else {
+        format!("{text}\n")
+    };
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}

@@ -1,0 +1,188 @@
+//! The book's chart (`book/src/benchmark/chart.svg`), drawn with plotters'
+//! SVG backend: throughput of the thread-per-client servers on the left,
+//! the serial server's latency against the threaded one's on the right.
+//! Both x axes are logarithmic (1, 8, 64, 500 clients).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::report::{duration_us, thousands};
+use crate::results::{Results, Scenario, CLIENTS, PER_CONNECTION_SERVERS, TCP_SERVERS};
+
+/// Width and height of the whole picture, in pixels.
+const SIZE: (u32, u32) = (1000, 420);
+
+/// One line of the chart: a name and its points.
+struct Line {
+    name: String,
+    points: Vec<(f64, f64)>,
+}
+
+/// Draws the chart as SVG text.
+pub fn svg(results: &Results) -> anyhow::Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE)?;
+        let (left, right) = root.split_horizontally(SIZE.0 / 2);
+
+        let throughput: Vec<Line> = TCP_SERVERS
+            .iter()
+            .map(|&server| Line {
+                name: server.to_string(),
+                points: points(results, Scenario::Tcp, server, |r| r.round_trips_per_s),
+            })
+            .collect();
+        throughput_panel(&left, &throughput)?;
+
+        let mut latency = vec![];
+        for &server in &PER_CONNECTION_SERVERS {
+            for (which, pick) in [
+                (
+                    "p50",
+                    (|r| r.latency_us.p50) as fn(&crate::loadgen::Report) -> f64,
+                ),
+                ("p99", |r| r.latency_us.p99),
+            ] {
+                latency.push(Line {
+                    name: format!("{server} {which}"),
+                    points: points(results, Scenario::TcpOnePerConnection, server, pick),
+                });
+            }
+        }
+        latency_panel(&right, &latency)?;
+        root.present()?;
+    }
+    Ok(svg)
+}
+
+fn points(
+    results: &Results,
+    scenario: Scenario,
+    server: &str,
+    value: impl Fn(&crate::loadgen::Report) -> f64,
+) -> Vec<(f64, f64)> {
+    CLIENTS
+        .iter()
+        .filter_map(|&n| {
+            let r = results.report(scenario, server, n)?;
+            Some((n as f64, value(r)))
+        })
+        .collect()
+}
+
+fn color(i: usize) -> RGBColor {
+    // Colour-blind-safe (Okabe-Ito).
+    const COLORS: [RGBColor; 6] = [
+        RGBColor(0, 114, 178),
+        RGBColor(213, 94, 0),
+        RGBColor(0, 158, 115),
+        RGBColor(204, 121, 167),
+        RGBColor(230, 159, 0),
+        RGBColor(86, 180, 233),
+    ];
+    COLORS[i % COLORS.len()]
+}
+
+/// Round trips per second against clients, linear y.
+fn throughput_panel(area: &DrawingArea<SVGBackend, Shift>, lines: &[Line]) -> anyhow::Result<()> {
+    let top = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(1.0f64, f64::max)
+        * 1.2;
+    let mut chart = ChartBuilder::on(area)
+        .caption("TCP echo, one connection per client", ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d((1f64..700f64).log_scale(), 0f64..top)?;
+    chart
+        .configure_mesh()
+        .x_desc("concurrent clients")
+        .y_desc("round trips per second")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| thousands(*y))
+        .draw()?;
+    draw_lines(&mut chart, lines)?;
+    Ok(())
+}
+
+/// Latency against clients, both axes logarithmic.
+fn latency_panel(area: &DrawingArea<SVGBackend, Shift>, lines: &[Line]) -> anyhow::Result<()> {
+    let values = lines.iter().flat_map(|l| l.points.iter().map(|p| p.1));
+    let (low, high) = values.fold((f64::MAX, 1.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let low = if low == f64::MAX { 1.0 } else { low };
+    let mut chart = ChartBuilder::on(area)
+        .caption("One message per connection: latency", ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(
+            (1f64..700f64).log_scale(),
+            ((low / 2.0).max(1.0)..high * 2.0).log_scale(),
+        )?;
+    chart
+        .configure_mesh()
+        .x_desc("concurrent clients")
+        .y_desc("latency (log scale)")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| duration_us(*y))
+        .draw()?;
+    draw_lines(&mut chart, lines)?;
+    Ok(())
+}
+
+fn draw_lines<'a, X, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    lines: &[Line],
+) -> anyhow::Result<()>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    for (i, line) in lines.iter().enumerate() {
+        let c = color(i);
+        chart
+            .draw_series(LineSeries::new(line.points.clone(), c.stroke_width(2)))?
+            .label(line.name.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+        chart.draw_series(line.points.iter().map(|&p| Circle::new(p, 4, c.filled())))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::Machine;
+    use crate::results::Settings;
+
+    #[test]
+    fn an_empty_run_still_draws_axes() {
+        let results = Results {
+            note: String::new(),
+            machine: Machine::default(),
+            load_after: 0.0,
+            settings: Settings {
+                seconds_per_run: 1.0,
+                repeat: 1,
+                message_bytes: 64,
+                loadgen_threads: 1,
+                udp_servers_print: false,
+            },
+            cells: vec![],
+            ratios: vec![],
+            targets: vec![],
+        };
+        let svg = svg(&results).unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains("concurrent clients"));
+    }
+}

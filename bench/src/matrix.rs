@@ -1,0 +1,372 @@
+//! The standard matrix `just bench` runs: every server, every load, in one
+//! go on one machine, so the ratios compare numbers measured side by side.
+//!
+//! Each cell starts a fresh server (its peak memory is then that cell's
+//! own), runs the load generator in this process, reads the server's
+//! /proc status, and kills it. Cells are run round-robin `repeat` times and
+//! each reports its median run, so a burst of other work on the machine
+//! hits every server a little rather than one server a lot.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+
+use crate::loadgen::{self, Config, Protocol, Report, Stop};
+use crate::report::{duration_us, thousands};
+use crate::results::{
+    Cell, Scenario, CLIENTS, PER_CONNECTION_SERVERS, TCP_SERVERS, UDP_CLIENTS, UDP_SERVERS,
+};
+use crate::server::{ProcStatus, Server, ThreadSampler};
+
+/// How to run the matrix.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The workspace root (the Python servers are found from here).
+    pub root: PathBuf,
+    /// Where the release binaries are (next to `bench-matrix` itself).
+    pub bin_dir: PathBuf,
+    /// Seconds per run.
+    pub seconds: f64,
+    /// Runs per cell (the median is reported).
+    pub repeat: usize,
+    /// A tiny run that only proves the tool works.
+    pub smoke: bool,
+}
+
+/// How to start a server.
+#[derive(Clone, Copy, Debug)]
+enum Launch {
+    /// A binary of the workspace: its name, the package that builds it, and
+    /// its arguments.
+    Bin(&'static str, &'static str, &'static [&'static str]),
+    /// A Python script (relative to the workspace root) and its arguments.
+    Python(&'static str, &'static [&'static str]),
+}
+
+/// The command line of every server, by the name the results use.
+fn launch_of(server: &str) -> Option<Launch> {
+    Some(match server {
+        "baseline" => Launch::Bin("bench-baseline-server", "bench", &["--port", "0"]),
+        "tcp-threaded" => Launch::Bin(
+            "tcp-threaded-server",
+            "tcp-threaded",
+            &["--port", "0", "--echo", "--quiet"],
+        ),
+        "tcp-serial" => Launch::Bin(
+            "tcp-serial-server",
+            "tcp-serial",
+            &["--port", "0", "--echo", "--quiet"],
+        ),
+        "python-threaded" => Launch::Python("crates/tcp-threaded/python/echo_server.py", &["0"]),
+        "udp-echo" => Launch::Bin("udp-echo-server", "udp-echo", &["--port", "0"]),
+        "python-udp" => Launch::Python("bench/python/udp_echo_server.py", &["0"]),
+        _ => return None,
+    })
+}
+
+/// One cell to measure.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The kind of load.
+    pub scenario: Scenario,
+    /// Which server.
+    pub server: &'static str,
+    /// Concurrent clients.
+    pub clients: usize,
+}
+
+/// The cells of the standard matrix (or of the smoke run).
+pub fn plan(smoke: bool) -> Vec<Plan> {
+    use Scenario::*;
+    let cell = |scenario, server, clients| Plan {
+        scenario,
+        server,
+        clients,
+    };
+    if smoke {
+        return vec![
+            cell(Tcp, "baseline", 4),
+            cell(Tcp, "tcp-threaded", 4),
+            cell(TcpOnePerConnection, "tcp-serial", 2),
+            cell(Udp, "udp-echo", 2),
+        ];
+    }
+    let mut plan = vec![];
+    for &n in &CLIENTS {
+        plan.extend(TCP_SERVERS.iter().map(|&s| cell(Tcp, s, n)));
+    }
+    for &n in &CLIENTS {
+        plan.extend(
+            PER_CONNECTION_SERVERS
+                .iter()
+                .map(|&s| cell(TcpOnePerConnection, s, n)),
+        );
+    }
+    for &n in &UDP_CLIENTS {
+        plan.extend(UDP_SERVERS.iter().map(|&s| cell(Udp, s, n)));
+    }
+    plan.push(cell(Tcp1000, "tcp-threaded", 1000));
+    plan
+}
+
+/// What one run of one cell measured.
+struct Measured {
+    report: Report,
+    status: Option<ProcStatus>,
+    threads: u64,
+}
+
+/// Runs the plan `repeat` times round-robin; returns the cells (median run
+/// each) and whether the UDP servers printed a line per datagram.
+pub fn run(options: &Options, plan: &[Plan]) -> anyhow::Result<(Vec<Cell>, bool)> {
+    let quiet_udp = udp_echo_has_quiet(options);
+    let mut runs: Vec<Vec<Result<Measured, String>>> = plan.iter().map(|_| vec![]).collect();
+    for round in 1..=options.repeat {
+        for (cell, plan) in plan.iter().enumerate() {
+            let result = measure(options, plan, quiet_udp).map_err(|e| format!("{e:#}"));
+            println!(
+                "[{round}/{}] {:<24} {:<16} {:>4} clients  {}",
+                options.repeat,
+                scenario_text(plan.scenario),
+                plan.server,
+                plan.clients,
+                match &result {
+                    Ok(m) => one_line(&m.report),
+                    Err(e) => format!("FAILED: {e}"),
+                }
+            );
+            runs[cell].push(result);
+        }
+    }
+    let cells = plan
+        .iter()
+        .zip(runs)
+        .map(|(plan, runs)| median_cell(plan, runs))
+        .collect();
+    Ok((cells, !quiet_udp))
+}
+
+fn scenario_text(scenario: Scenario) -> &'static str {
+    match scenario {
+        Scenario::Tcp => "tcp",
+        Scenario::TcpOnePerConnection => "tcp, 1 msg/connection",
+        Scenario::Udp => "udp",
+        Scenario::Tcp1000 => "tcp, 1,000 at once",
+    }
+}
+
+fn one_line(r: &Report) -> String {
+    format!(
+        "{:>9}/s  p50 {:>9}  p99 {:>9}  {} errors",
+        thousands(r.round_trips_per_s),
+        duration_us(r.latency_us.p50),
+        duration_us(r.latency_us.p99),
+        r.errors
+    )
+}
+
+/// The cell from its runs: the run with the median throughput.
+fn median_cell(plan: &Plan, runs: Vec<Result<Measured, String>>) -> Cell {
+    let mut error = None;
+    let mut ok = vec![];
+    for run in runs {
+        match run {
+            Ok(m) => ok.push(m),
+            Err(e) => {
+                error.get_or_insert(e);
+            }
+        }
+    }
+    let rates: Vec<f64> = ok.iter().map(|m| m.report.round_trips_per_s).collect();
+    ok.sort_by(|a, b| {
+        a.report
+            .round_trips_per_s
+            .total_cmp(&b.report.round_trips_per_s)
+    });
+    let median = ok.len().checked_sub(1).map(|last| last / 2);
+    let chosen = median.and_then(|i| ok.into_iter().nth(i));
+    Cell {
+        scenario: plan.scenario,
+        server: plan.server.to_string(),
+        clients: plan.clients,
+        server_peak_rss_kib: chosen.as_ref().and_then(|m| Some(m.status?.vm_hwm_kib)),
+        server_peak_threads: chosen.as_ref().map(|m| m.threads),
+        report: chosen.map(|m| m.report),
+        runs: rates,
+        error,
+    }
+}
+
+/// One run of one cell: fresh server, load, status, kill.
+fn measure(options: &Options, plan: &Plan, quiet_udp: bool) -> anyhow::Result<Measured> {
+    let mut server = start(options, plan.server, quiet_udp)?;
+    let sampler = ThreadSampler::start(server.pid());
+    let config = config_for(options, plan, server.addr());
+    let report = loadgen::run(&config);
+    let threads = sampler.finish();
+    // Read the peak memory before the server is killed.
+    let status = server.status();
+    server.check_running()?;
+    Ok(Measured {
+        report: report?,
+        status,
+        threads,
+    })
+}
+
+/// The load for a cell.
+pub fn config_for(options: &Options, plan: &Plan, addr: SocketAddr) -> Config {
+    let seconds = Duration::from_secs_f64(options.seconds);
+    let mut config = Config::tcp(addr, plan.clients, seconds);
+    config.progress = std::io::stderr().is_terminal();
+    match plan.scenario {
+        Scenario::Tcp | Scenario::Tcp1000 => {}
+        Scenario::TcpOnePerConnection => {
+            // Each client connects, sends one message, reads the echo and
+            // closes, over and over; no connect phase, so clients queue in
+            // the server's accept queue as they would in real life.
+            config.connect_first = false;
+            config.per_connection = Some(1);
+            config.stop = Stop::After(seconds);
+        }
+        Scenario::Udp => {
+            config.protocol = Protocol::Udp;
+            // A datagram is lost or it is back in microseconds; one second
+            // is generous, and bounds what a loss costs a client.
+            config.timeout = Duration::from_secs(1);
+        }
+    }
+    config
+}
+
+/// Starts `server`, failing with what to do if it is not built.
+fn start(options: &Options, server: &str, quiet_udp: bool) -> anyhow::Result<Server> {
+    let launch = launch_of(server).with_context(|| format!("unknown server {server}"))?;
+    let mut command = match launch {
+        Launch::Bin(name, package, args) => {
+            let path = options.bin_dir.join(name);
+            if !path.is_file() {
+                bail!(
+                    "{name} not found in {} (build it: cargo build --release -p {package})",
+                    options.bin_dir.display()
+                );
+            }
+            let mut command = Command::new(path);
+            command.args(args);
+            command
+        }
+        Launch::Python(script, args) => {
+            let path = options.root.join(script);
+            if !path.is_file() {
+                bail!("{} not found", path.display());
+            }
+            // -u: unbuffered, or the listening line would wait in Python's
+            // buffer for a pipe.
+            let mut command = Command::new("python3");
+            command.arg("-u").arg(path).args(args);
+            command.env("PYTHONIOENCODING", "utf-8");
+            command
+        }
+    };
+    if quiet_udp && matches!(server, "udp-echo" | "python-udp") {
+        command.arg("--quiet");
+    }
+    // RUST_LOG=debug in the caller's environment would make every server
+    // trace every socket call: not what is being measured.
+    command.env_remove("RUST_LOG");
+    Server::start(server, command)
+}
+
+/// Whether `udp-echo-server` takes `--quiet`; if it does, both UDP servers
+/// run without a line per datagram, otherwise both print one.
+fn udp_echo_has_quiet(options: &Options) -> bool {
+    Command::new(options.bin_dir.join("udp-echo-server"))
+        .arg("--help")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("--quiet"))
+}
+
+/// The workspace root when run from the build tree: this crate's parent.
+pub fn default_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_planned_server_can_be_launched() {
+        for plan in plan(false).iter().chain(&plan(true)) {
+            assert!(launch_of(plan.server).is_some(), "{}", plan.server);
+        }
+    }
+
+    #[test]
+    fn the_matrix_covers_the_issue() {
+        let plan = plan(false);
+        let has = |scenario, server: &str, n| {
+            plan.iter()
+                .any(|p| p.scenario == scenario && p.server == server && p.clients == n)
+        };
+        for n in CLIENTS {
+            for server in ["baseline", "tcp-threaded", "python-threaded"] {
+                assert!(has(Scenario::Tcp, server, n), "{server} at {n}");
+            }
+            assert!(has(Scenario::TcpOnePerConnection, "tcp-serial", n));
+        }
+        assert!(has(Scenario::Udp, "udp-echo", 64) && has(Scenario::Udp, "python-udp", 64));
+        assert!(has(Scenario::Tcp1000, "tcp-threaded", 1000));
+    }
+
+    #[test]
+    fn median_run_is_chosen() {
+        let plan = &plan(true)[0];
+        let run = |rate: f64| {
+            let mut config = config_for(
+                &Options {
+                    root: default_root(),
+                    bin_dir: PathBuf::new(),
+                    seconds: 1.0,
+                    repeat: 3,
+                    smoke: true,
+                },
+                plan,
+                "127.0.0.1:1".parse().unwrap(),
+            );
+            config.clients = 1;
+            Ok(Measured {
+                report: Report {
+                    protocol: Protocol::Tcp,
+                    addr: config.addr.to_string(),
+                    clients: 4,
+                    message_bytes: 64,
+                    round_trips: 1,
+                    round_trips_per_s: rate,
+                    elapsed_s: 1.0,
+                    connect_s: 0.0,
+                    peak_connections: 4,
+                    latency_us: Default::default(),
+                    errors: 0,
+                    error_kinds: Default::default(),
+                },
+                status: None,
+                threads: 5,
+            })
+        };
+        let cell = median_cell(
+            plan,
+            vec![run(30.0), Err("server died".into()), run(10.0), run(20.0)],
+        );
+        assert_eq!(cell.report.unwrap().round_trips_per_s, 20.0);
+        assert_eq!(cell.runs, [30.0, 10.0, 20.0]);
+        assert_eq!(cell.error.as_deref(), Some("server died"));
+        assert_eq!(cell.server_peak_threads, Some(5));
+    }
+}

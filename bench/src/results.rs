@@ -1,0 +1,601 @@
+//! The matrix's results: what is written to JSON, the ratios and targets
+//! computed from one run, and the markdown tables the book includes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::loadgen::Report;
+use crate::machine::Machine;
+use crate::report::{duration_us, thousands};
+
+/// What kind of load a cell puts on its server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scenario {
+    /// TCP, every client keeps one connection open for the whole run.
+    Tcp,
+    /// TCP, one message per connection: connect, send, read the echo, close,
+    /// and again. Every round trip includes the connect and the wait to be
+    /// accepted, which is what a serial server makes clients wait for.
+    TcpOnePerConnection,
+    /// UDP datagrams.
+    Udp,
+    /// 1,000 TCP clients connected at once, for the memory a thread costs.
+    Tcp1000,
+}
+
+/// One server under one load (the median of its repeated runs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    /// The kind of load.
+    pub scenario: Scenario,
+    /// Which server, e.g. `tcp-threaded`.
+    pub server: String,
+    /// Concurrent clients.
+    pub clients: usize,
+    /// The run with the median throughput (None if every run failed).
+    pub report: Option<Report>,
+    /// Round trips per second of every run, in the order they ran.
+    pub runs: Vec<f64>,
+    /// The server's peak resident memory (VmHWM) in the median run, KiB.
+    pub server_peak_rss_kib: Option<u64>,
+    /// The most threads the server had during the median run.
+    pub server_peak_threads: Option<u64>,
+    /// Why the cell could not be measured (server missing, crashed...).
+    pub error: Option<String>,
+}
+
+/// A ratio of two throughputs measured in the same run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ratio {
+    /// e.g. "tcp-threaded / baseline at 64 clients".
+    pub name: String,
+    /// None when either side is missing.
+    pub value: Option<f64>,
+}
+
+/// A target of the benchmark and whether this run met it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    /// What is aimed for, e.g. "tcp-threaded >= 0.8 x baseline at 64 clients".
+    pub goal: String,
+    /// What was measured, in words.
+    pub measured: String,
+    /// Met or not (a missing measurement is not met).
+    pub pass: bool,
+}
+
+/// How the matrix was run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Seconds each TCP/UDP run lasts (after connecting).
+    pub seconds_per_run: f64,
+    /// Runs per cell; the cell reports the median.
+    pub repeat: usize,
+    /// Bytes per message.
+    pub message_bytes: usize,
+    /// Event-loop threads of the load generator.
+    pub loadgen_threads: usize,
+    /// Whether the UDP servers printed a line per datagram.
+    pub udp_servers_print: bool,
+}
+
+/// Everything one `just bench` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// The load generator and the servers share this machine's cores.
+    pub note: String,
+    /// Where it ran.
+    pub machine: Machine,
+    /// The 1-minute load average when the run ended.
+    pub load_after: f64,
+    /// How it ran.
+    pub settings: Settings,
+    /// Every cell.
+    pub cells: Vec<Cell>,
+    /// Throughput ratios from this run.
+    pub ratios: Vec<Ratio>,
+    /// The targets, met or missed.
+    pub targets: Vec<Target>,
+}
+
+impl Results {
+    /// The cell for `server` under `scenario` with `clients` clients.
+    pub fn cell(&self, scenario: Scenario, server: &str, clients: usize) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .find(|c| c.scenario == scenario && c.server == server && c.clients == clients)
+    }
+
+    /// Its report, if it was measured.
+    pub fn report(&self, scenario: Scenario, server: &str, clients: usize) -> Option<&Report> {
+        self.cell(scenario, server, clients)?.report.as_ref()
+    }
+
+    fn rate(&self, scenario: Scenario, server: &str, clients: usize) -> Option<f64> {
+        Some(self.report(scenario, server, clients)?.round_trips_per_s)
+    }
+
+    /// Fills in `ratios` and `targets` from the cells.
+    pub fn judge(&mut self) {
+        use Scenario::*;
+        let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+            _ => None,
+        };
+        let threaded = |n| self.rate(Tcp, "tcp-threaded", n);
+        let vs_baseline_64 = ratio(threaded(64), self.rate(Tcp, "baseline", 64));
+        let vs_python_64 = ratio(threaded(64), self.rate(Tcp, "python-threaded", 64));
+        let vs_python_500 = ratio(threaded(500), self.rate(Tcp, "python-threaded", 500));
+        let udp_vs_python = ratio(
+            self.rate(Udp, "udp-echo", 64),
+            self.rate(Udp, "python-udp", 64),
+        );
+        self.ratios = vec![
+            Ratio {
+                name: "tcp-threaded / baseline at 64 clients".into(),
+                value: vs_baseline_64,
+            },
+            Ratio {
+                name: "tcp-threaded / python-threaded at 64 clients".into(),
+                value: vs_python_64,
+            },
+            Ratio {
+                name: "tcp-threaded / python-threaded at 500 clients".into(),
+                value: vs_python_500,
+            },
+            Ratio {
+                name: "udp-echo / python-udp at 64 clients".into(),
+                value: udp_vs_python,
+            },
+        ];
+
+        let at_least = |goal: &str, value: Option<f64>, min: f64| Target {
+            goal: goal.to_string(),
+            measured: value.map_or("not measured".into(), |v| format!("{v:.2}x")),
+            pass: value.is_some_and(|v| v >= min),
+        };
+        let mut targets = vec![
+            at_least(
+                "tcp-threaded >= 0.8x baseline at 64 clients",
+                vs_baseline_64,
+                0.8,
+            ),
+            at_least(
+                "tcp-threaded >= 2.5x python-threaded at 64 clients",
+                vs_python_64,
+                2.5,
+            ),
+            at_least(
+                "tcp-threaded >= 4x python-threaded at 500 clients",
+                vs_python_500,
+                4.0,
+            ),
+        ];
+
+        let thousand = self.cell(Tcp1000, "tcp-threaded", 1000);
+        let report = thousand.and_then(|c| c.report.as_ref());
+        targets.push(Target {
+            goal: "1,000 clients connected at once to tcp-threaded, zero errors".into(),
+            measured: report.map_or("not measured".into(), |r| {
+                format!(
+                    "{} connected at once, {} errors",
+                    r.peak_connections, r.errors
+                )
+            }),
+            pass: report.is_some_and(|r| r.peak_connections >= 1000 && r.errors == 0),
+        });
+        let rss = thousand.and_then(|c| c.server_peak_rss_kib);
+        targets.push(Target {
+            goal: "tcp-threaded's peak RSS with 1,000 clients < 64 MiB".into(),
+            measured: rss.map_or("not measured".into(), |kib| {
+                format!("{:.1} MiB", kib as f64 / 1024.0)
+            }),
+            pass: rss.is_some_and(|kib| kib < 64 * 1024),
+        });
+
+        let serial: Vec<(usize, Option<f64>)> = CLIENTS
+            .iter()
+            .map(|&n| {
+                let p50 = self
+                    .report(TcpOnePerConnection, "tcp-serial", n)
+                    .map(|r| r.latency_us.p50);
+                (n, p50)
+            })
+            .collect();
+        let measured = serial
+            .iter()
+            .map(|(n, p50)| format!("{n}: {}", p50.map_or("-".into(), duration_us)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let grows = serial.iter().all(|(_, p50)| p50.is_some())
+            && serial.windows(2).all(|w| w[1].1 > w[0].1);
+        targets.push(Target {
+            goal: "tcp-serial's median latency grows with the number of clients".into(),
+            measured: format!("p50 by clients: {measured}"),
+            pass: grows,
+        });
+        self.targets = targets;
+    }
+}
+
+/// The client counts of the matrix.
+pub const CLIENTS: [usize; 4] = [1, 8, 64, 500];
+
+/// How a throughput reads in a table: "51,471", "51,471 (3 errors)", or
+/// "failed" / "-" when there is no number.
+fn rate_text(cell: Option<&Cell>) -> String {
+    match cell {
+        None => "-".into(),
+        Some(Cell {
+            report: Some(r), ..
+        }) => with_errors(thousands(r.round_trips_per_s), r.errors),
+        Some(_) => "failed".into(),
+    }
+}
+
+fn with_errors(text: String, errors: u64) -> String {
+    match errors {
+        0 => text,
+        1 => format!("{text} (1 error)"),
+        n => format!("{text} ({n} errors)"),
+    }
+}
+
+fn latency_text(cell: Option<&Cell>) -> String {
+    match cell.and_then(|c| c.report.as_ref()) {
+        Some(r) => format!(
+            "{} / {}",
+            duration_us(r.latency_us.p50),
+            duration_us(r.latency_us.p99)
+        ),
+        None if cell.is_some() => "failed".into(),
+        None => "-".into(),
+    }
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or("-".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+}
+
+/// A markdown table from a header and rows.
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut text = format!("| {} |\n", header.join(" | "));
+    let aligns: Vec<&str> = header
+        .iter()
+        .enumerate()
+        .map(|(i, _)| if i == 0 { "---" } else { "---:" })
+        .collect();
+    text += &format!("| {} |\n", aligns.join(" | "));
+    for row in rows {
+        text += &format!("| {} |\n", row.join(" | "));
+    }
+    text
+}
+
+/// Rows by client count, one column per server, each cell from `show`.
+fn pivot(
+    results: &Results,
+    scenario: Scenario,
+    servers: &[&str],
+    clients: &[usize],
+    show: fn(Option<&Cell>) -> String,
+) -> String {
+    let mut header = vec!["clients"];
+    header.extend_from_slice(servers);
+    let rows: Vec<Vec<String>> = clients
+        .iter()
+        .map(|&n| {
+            let mut row = vec![n.to_string()];
+            row.extend(servers.iter().map(|s| show(results.cell(scenario, s, n))));
+            row
+        })
+        .collect();
+    table(&header, &rows)
+}
+
+/// The servers of each scenario, in table order.
+pub const TCP_SERVERS: [&str; 3] = ["baseline", "tcp-threaded", "python-threaded"];
+/// The servers measured with one message per connection.
+pub const PER_CONNECTION_SERVERS: [&str; 2] = ["tcp-serial", "tcp-threaded"];
+/// The UDP servers.
+pub const UDP_SERVERS: [&str; 2] = ["udp-echo", "python-udp"];
+/// Client counts of the UDP runs.
+pub const UDP_CLIENTS: [usize; 3] = [1, 8, 64];
+
+/// The book's tables (`book/src/benchmark/table.md`).
+pub fn markdown_tables(results: &Results) -> String {
+    use Scenario::*;
+    let s = &results.settings;
+    let mut md = String::new();
+    md += &format!(
+        "Measured by `just bench`: {}-byte messages, {} s per run, median of {} run{}; \
+         load generator and servers on the same {} cores.\n\n",
+        s.message_bytes,
+        s.seconds_per_run,
+        s.repeat,
+        if s.repeat == 1 { "" } else { "s" },
+        results.machine.cores
+    );
+
+    md += "**TCP echo, one connection per client: round trips per second** (higher is better)\n\n";
+    md += &pivot(results, Tcp, &TCP_SERVERS, &CLIENTS, rate_text);
+    md += "\n**Same runs: latency p50 / p99**\n\n";
+    md += &pivot(results, Tcp, &TCP_SERVERS, &CLIENTS, latency_text);
+
+    md += "\n**One message per connection (connect, send, read the echo, close): \
+           serial vs threaded**\n\n";
+    let header = [
+        "clients",
+        "tcp-serial round trips/s",
+        "tcp-serial p50 / p99",
+        "tcp-threaded round trips/s",
+        "tcp-threaded p50 / p99",
+    ];
+    let rows: Vec<Vec<String>> = CLIENTS
+        .iter()
+        .map(|&n| {
+            let serial = results.cell(TcpOnePerConnection, "tcp-serial", n);
+            let threaded = results.cell(TcpOnePerConnection, "tcp-threaded", n);
+            vec![
+                n.to_string(),
+                rate_text(serial),
+                latency_text(serial),
+                rate_text(threaded),
+                latency_text(threaded),
+            ]
+        })
+        .collect();
+    md += &table(&header, &rows);
+
+    md += &format!(
+        "\n**UDP echo: datagrams per second** (a datagram without an echo within the \
+         timeout counts as an error; the servers {} a line per datagram)\n\n",
+        if s.udp_servers_print {
+            "print"
+        } else {
+            "print no"
+        }
+    );
+    md += &pivot(results, Udp, &UDP_SERVERS, &UDP_CLIENTS, rate_text);
+
+    md += "\n**1,000 clients connected at once to tcp-threaded**\n\n";
+    let header = [
+        "connected at once",
+        "round trips/s",
+        "p50 / p99",
+        "errors",
+        "server peak RSS",
+        "server threads",
+    ];
+    let cell = results.cell(Tcp1000, "tcp-threaded", 1000);
+    let row = match cell {
+        Some(
+            c @ Cell {
+                report: Some(r), ..
+            },
+        ) => vec![
+            thousands(r.peak_connections as f64),
+            thousands(r.round_trips_per_s),
+            latency_text(Some(c)),
+            r.errors.to_string(),
+            mib(c.server_peak_rss_kib),
+            c.server_peak_threads.map_or("-".into(), |t| t.to_string()),
+        ],
+        _ => vec![
+            "failed".into(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+        ],
+    };
+    md += &table(&header, &[row]);
+    md
+}
+
+/// The book's summary (`book/src/benchmark/summary.md`): machine, ratios,
+/// targets.
+pub fn markdown_summary(results: &Results) -> String {
+    let m = &results.machine;
+    let mut md = String::new();
+    md += &format!(
+        "- Machine: {} ({} cores, {} MiB), {}\n- Compilers: {}; {}\n",
+        m.cpu, m.cores, m.memory_mib, m.os, m.rustc, m.python
+    );
+    md += &format!(
+        "- Load average (1 min) before / after the run: {:.2} / {:.2}\n",
+        m.load_before, results.load_after
+    );
+    md += &format!("- {}\n\n", results.note);
+    md += "Ratios measured in this run:\n\n";
+    for r in &results.ratios {
+        let value = r
+            .value
+            .map_or("not measured".into(), |v| format!("{v:.2}x"));
+        md += &format!("- {}: **{value}**\n", r.name);
+    }
+    md += "\nTargets:\n\n";
+    let rows: Vec<Vec<String>> = results
+        .targets
+        .iter()
+        .map(|t| {
+            vec![
+                t.goal.clone(),
+                t.measured.clone(),
+                if t.pass { "PASS" } else { "MISS" }.to_string(),
+            ]
+        })
+        .collect();
+    md += &table(&["target", "measured", "result"], &rows);
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loadgen::{Latency, Protocol};
+
+    fn report(clients: usize, rate: f64, p50: f64) -> Report {
+        Report {
+            protocol: Protocol::Tcp,
+            addr: "127.0.0.1:1".into(),
+            clients,
+            message_bytes: 64,
+            round_trips: (rate * 2.0) as u64,
+            round_trips_per_s: rate,
+            elapsed_s: 2.0,
+            connect_s: 0.0,
+            peak_connections: clients,
+            latency_us: Latency {
+                p50,
+                p90: p50 * 2.0,
+                p99: p50 * 3.0,
+                mean: p50,
+                max: p50 * 4.0,
+            },
+            errors: 0,
+            error_kinds: Default::default(),
+        }
+    }
+
+    fn cell(scenario: Scenario, server: &str, clients: usize, rate: f64, p50: f64) -> Cell {
+        Cell {
+            scenario,
+            server: server.into(),
+            clients,
+            report: Some(report(clients, rate, p50)),
+            runs: vec![rate],
+            server_peak_rss_kib: Some(8 * 1024),
+            server_peak_threads: Some(clients as u64 + 1),
+            error: None,
+        }
+    }
+
+    fn sample() -> Results {
+        use Scenario::*;
+        let mut cells = vec![];
+        for &n in &CLIENTS {
+            cells.push(cell(Tcp, "baseline", n, 50_000.0, 100.0));
+            cells.push(cell(Tcp, "tcp-threaded", n, 45_000.0, 110.0));
+            cells.push(cell(Tcp, "python-threaded", n, 10_000.0, 500.0));
+            cells.push(cell(
+                TcpOnePerConnection,
+                "tcp-serial",
+                n,
+                6_000.0,
+                n as f64 * 160.0,
+            ));
+        }
+        cells.push(cell(Tcp1000, "tcp-threaded", 1000, 30_000.0, 30_000.0));
+        Results {
+            note: "shared".into(),
+            machine: Machine::default(),
+            load_after: 0.0,
+            settings: Settings {
+                seconds_per_run: 2.0,
+                repeat: 1,
+                message_bytes: 64,
+                loadgen_threads: 1,
+                udp_servers_print: true,
+            },
+            cells,
+            ratios: vec![],
+            targets: vec![],
+        }
+    }
+
+    #[test]
+    fn targets_pass_and_miss() {
+        let mut results = sample();
+        results.judge();
+        let pass: Vec<bool> = results.targets.iter().map(|t| t.pass).collect();
+        // 0.9x baseline, 4.5x python at 64 and at 500, 1,000 connected,
+        // 8 MiB, serial latency 160 us .. 80 ms.
+        assert_eq!(
+            pass,
+            [true, true, true, true, true, true],
+            "{:#?}",
+            results.targets
+        );
+        assert!((results.ratios[0].value.unwrap() - 0.9).abs() < 1e-9);
+
+        // Python catching up at 500 clients, and a serial latency that does
+        // not grow, are misses.
+        let i = results
+            .cells
+            .iter()
+            .position(|c| c.server == "python-threaded" && c.clients == 500)
+            .unwrap();
+        results.cells[i] = cell(Scenario::Tcp, "python-threaded", 500, 20_000.0, 1.0);
+        let j = results
+            .cells
+            .iter()
+            .position(|c| c.server == "tcp-serial" && c.clients == 64)
+            .unwrap();
+        results.cells[j] = cell(
+            Scenario::TcpOnePerConnection,
+            "tcp-serial",
+            64,
+            6_000.0,
+            1.0,
+        );
+        results.judge();
+        let pass: Vec<bool> = results.targets.iter().map(|t| t.pass).collect();
+        assert_eq!(pass, [true, true, false, true, true, false]);
+    }
+
+    #[test]
+    fn missing_cells_are_misses_not_panics() {
+        let mut results = sample();
+        results.cells.clear();
+        results.judge();
+        assert!(results.targets.iter().all(|t| !t.pass));
+        assert!(results.ratios.iter().all(|r| r.value.is_none()));
+        let md = markdown_tables(&results);
+        assert!(md.contains("| 64 | - | - | - |"), "{md}");
+    }
+
+    #[test]
+    fn json_has_the_documented_shape() {
+        let mut results = sample();
+        results.judge();
+        let json: serde_json::Value = serde_json::to_value(&results).unwrap();
+        for key in ["note", "machine", "settings", "cells", "ratios", "targets"] {
+            assert!(json.get(key).is_some(), "missing {key}");
+        }
+        let cell = &json["cells"][0];
+        assert_eq!(cell["scenario"], "tcp");
+        assert_eq!(cell["server"], "baseline");
+        let report = &cell["report"];
+        for key in ["round_trips_per_s", "errors", "clients", "peak_connections"] {
+            assert!(report.get(key).is_some(), "report lacks {key}");
+        }
+        for key in ["p50", "p90", "p99", "mean", "max"] {
+            assert!(report["latency_us"][key].is_f64(), "latency lacks {key}");
+        }
+        assert_eq!(json["cells"][3]["scenario"], "tcp-one-per-connection");
+        assert!(json["targets"][0]["pass"].is_boolean());
+        // And it reads back as the same thing.
+        let back: Results = serde_json::from_value(json).unwrap();
+        assert_eq!(back, results);
+    }
+
+    #[test]
+    fn tables_show_numbers_and_errors() {
+        let mut results = sample();
+        results.cells[0].report.as_mut().unwrap().errors = 3;
+        results.judge();
+        let md = markdown_tables(&results);
+        assert!(
+            md.contains("| 1 | 50,000 (3 errors) | 45,000 | 10,000 |"),
+            "{md}"
+        );
+        assert!(md.contains("100 µs / 300 µs"), "{md}");
+        let summary = markdown_summary(&results);
+        assert!(
+            summary.contains("| PASS |") && summary.contains("0.90x"),
+            "{summary}"
+        );
+    }
+}
