@@ -1,0 +1,401 @@
+//! `layout`: a real browser shows Python and Rust side by side on a
+//! desktop, stacked on a phone, and draws the diagrams.
+//!
+//! For each built page with side-by-side listings, a copy with a small probe
+//! script is written next to it; headless Chromium shows it in a 1280px and
+//! in a 390px wide frame and prints the DOM (`--dump-dom`), in which the
+//! probe has written where each column ended up (`getBoundingClientRect`). Pages with
+//! mermaid diagrams are opened too, and every diagram must have become an
+//! SVG (offline: the book ships mermaid.min.js).
+//!
+//! The book itself carries no test code: the probe exists only in the
+//! temporary copy. Without Chromium the check is skipped, saying why, except
+//! under `CI=true`, where it fails.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+
+use crate::{in_ci, links, process, Verdict};
+
+/// The desktop and phone viewports: (name, width, height, side by side?).
+const VIEWPORTS: &[(&str, u32, u32, bool)] =
+    &[("desktop", 1280, 900, true), ("phone", 390, 844, false)];
+
+/// Written into the page copy just before `</body>`. Runs a moment after
+/// load (mermaid renders asynchronously) and writes one line per fact into
+/// `<pre id="layout-probe">`.
+const PROBE: &str = r#"<script>
+window.addEventListener("load", () => setTimeout(() => {
+  const lines = [`viewport ${window.innerWidth} ${window.innerHeight}`];
+  document.querySelectorAll(".side-by-side").forEach((block, i) => {
+    for (const lang of ["python", "rust"]) {
+      const col = block.querySelector(":scope > ." + lang);
+      if (!col) { lines.push(`column ${i} ${lang} missing`); continue; }
+      const r = col.getBoundingClientRect();
+      const s = getComputedStyle(col);
+      const code = col.querySelector("pre code");
+      const chars = code ? code.textContent.trim().length : 0;
+      const shown = s.display !== "none" && s.visibility === "visible" && Number(s.opacity) > 0;
+      lines.push(`column ${i} ${lang} ${r.left} ${r.top} ${r.right} ${r.bottom} ${shown} ${chars}`);
+    }
+  });
+  document.querySelectorAll("pre.mermaid").forEach((d, i) => {
+    lines.push(`diagram ${i} ${d.querySelector("svg") ? "svg" : "none"}`);
+  });
+  parent.postMessage("\n" + lines.join("\n") + "\n", "*");
+}, 500));
+</script>
+"#;
+
+/// The page Chromium opens: the probed copy in an iframe of exactly the
+/// viewport size, and the probe's report written into `<pre>`. (Headless
+/// Chromium will not make a window narrower than 500px; an iframe gives
+/// the page a true 390px viewport, media queries included. The message
+/// goes through `postMessage` because file:// pages cannot read each
+/// other's DOM.)
+const FRAME: &str = r#"<!DOCTYPE html>
+<html><body style="margin:0">
+<iframe src="PAGE" style="border:0;display:block;width:WIDTHpx;height:HEIGHTpx"></iframe>
+<pre id="layout-probe"></pre>
+<script>
+window.addEventListener("message", (e) => {
+  document.getElementById("layout-probe").textContent = e.data;
+});
+</script>
+</body></html>
+"#;
+
+/// Runs the browser checks on the built book at `out`.
+pub fn check(out: &Path) -> anyhow::Result<Verdict> {
+    let Some(browser) = find_browser() else {
+        let why = "Chromium is not installed (Debian/Ubuntu: sudo apt-get install chromium; \
+                   or run scripts/install-tools.sh as root)";
+        if in_ci() {
+            bail!("{why}; CI=true requires this check");
+        }
+        return Ok(Verdict::Skip(format!("{why}; the layout was not checked")));
+    };
+    let mut columns = Vec::new();
+    let mut diagrams = Vec::new();
+    for page in links::html_files(out)? {
+        let html = std::fs::read_to_string(&page)?;
+        if page.ends_with("print.html") {
+            continue; // every chapter again, on one page
+        }
+        if html.contains("class=\"side-by-side\"") {
+            columns.push(page.clone());
+        }
+        if html.contains("class=\"mermaid\"") {
+            diagrams.push(page);
+        }
+    }
+    if columns.is_empty() {
+        bail!("no page has side-by-side listings (class=\"side-by-side\") to check");
+    }
+
+    let mut problems = Vec::new();
+    let mut blocks = 0;
+    for page in &columns {
+        let name = page.strip_prefix(out).unwrap_or(page).display().to_string();
+        for &(viewport, width, height, side_by_side) in VIEWPORTS {
+            let facts = probe(&browser, page, width, height)
+                .with_context(|| format!("{name} at {width}px"))?;
+            let found = check_columns(&facts, width, side_by_side);
+            if side_by_side {
+                blocks += facts.columns.len() / 2;
+            }
+            problems.extend(
+                found
+                    .into_iter()
+                    .map(|p| format!("{name}, {viewport} ({width}px): {p}")),
+            );
+        }
+    }
+    let mut drawn = 0;
+    for page in &diagrams {
+        let name = page.strip_prefix(out).unwrap_or(page).display().to_string();
+        let facts = probe(&browser, page, 1280, 900).with_context(|| name.clone())?;
+        for (i, svg) in facts.diagrams.iter().enumerate() {
+            if *svg {
+                drawn += 1;
+            } else {
+                problems.push(format!("{name}: diagram {i} was not drawn (no SVG)"));
+            }
+        }
+    }
+    Ok(Verdict::from(
+        problems,
+        format!(
+            "{} pages, {blocks} column pairs side by side at 1280px and stacked at 390px; \
+             {drawn} diagrams drawn",
+            columns.len()
+        ),
+    ))
+}
+
+fn find_browser() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("BOOK_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ]
+    .iter()
+    .find_map(|name| process::which(name))
+}
+
+/// One column as the probe measured it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Index of its side-by-side block on the page.
+    pub block: usize,
+    /// `python` or `rust`.
+    pub lang: String,
+    /// Edges in CSS pixels: left, top, right, bottom.
+    pub rect: [f64; 4],
+    /// Displayed, visible and not transparent.
+    pub shown: bool,
+    /// Characters of code inside.
+    pub chars: usize,
+}
+
+/// What the probe reported for one page at one size.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// The viewport the page really had: (width, height).
+    pub viewport: (u32, u32),
+    /// Every column, in page order.
+    pub columns: Vec<Column>,
+    /// Missing columns, as `block lang`.
+    pub missing: Vec<String>,
+    /// For each diagram: was it drawn as an SVG?
+    pub diagrams: Vec<bool>,
+}
+
+fn probe(browser: &Path, page: &Path, width: u32, height: u32) -> anyhow::Result<Facts> {
+    let html = std::fs::read_to_string(page)?;
+    let at = html.rfind("</body>").context("the page has no </body>")?;
+    let copy = page.with_extension("probe.html");
+    std::fs::write(&copy, format!("{}{PROBE}{}", &html[..at], &html[at..]))?;
+    let frame = page.with_extension(format!("frame-{width}.html"));
+    let copy_name = copy
+        .file_name()
+        .context("the page has no file name")?
+        .to_string_lossy();
+    std::fs::write(
+        &frame,
+        FRAME
+            .replace("PAGE", &copy_name)
+            .replace("WIDTH", &width.to_string())
+            .replace("HEIGHT", &height.to_string()),
+    )?;
+
+    let profile = page.with_extension(format!("profile-{width}"));
+    let mut cmd = Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        "--virtual-time-budget=10000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()))
+    // The window is a little larger than the frame, which sets the size.
+    .arg(format!(
+        "--window-size={},{}",
+        width.max(500) + 40,
+        height + 40
+    ))
+    .arg("--dump-dom")
+    .arg(format!("file://{}", frame.display()));
+    let run = process::run(cmd, "chromium", Duration::from_secs(120));
+    let _ = std::fs::remove_dir_all(&profile);
+    let _ = std::fs::remove_file(&copy);
+    let _ = std::fs::remove_file(&frame);
+    let run = run?;
+    let Some(report) = probe_report(&run.stdout) else {
+        bail!(
+            "chromium printed no probe report ({}); its stderr ends: {}",
+            run.status,
+            tail(&run.stderr, 5)
+        );
+    };
+    parse_facts(report)
+}
+
+/// The text of `<pre id="layout-probe">` in the dumped DOM.
+fn probe_report(dom: &str) -> Option<&str> {
+    let start = dom.find("<pre id=\"layout-probe\">")? + "<pre id=\"layout-probe\">".len();
+    let end = dom[start..].find("</pre>")? + start;
+    Some(&dom[start..end])
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join(" | ")
+}
+
+/// Parses the probe's lines.
+pub fn parse_facts(report: &str) -> anyhow::Result<Facts> {
+    let mut facts = Facts::default();
+    for line in report.lines().filter(|l| !l.trim().is_empty()) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let bad = || anyhow::anyhow!("unreadable probe line {line:?}");
+        match words.as_slice() {
+            ["viewport", w, h] => facts.viewport = (w.parse()?, h.parse()?),
+            ["column", block, lang, "missing"] => facts.missing.push(format!("{block} {lang}")),
+            ["column", block, lang, l, t, r, b, shown, chars] => facts.columns.push(Column {
+                block: block.parse()?,
+                lang: lang.to_string(),
+                rect: [l.parse()?, t.parse()?, r.parse()?, b.parse()?],
+                shown: *shown == "true",
+                chars: chars.parse()?,
+            }),
+            ["diagram", _, drawn] => facts.diagrams.push(*drawn == "svg"),
+            _ => return Err(bad()),
+        }
+    }
+    Ok(facts)
+}
+
+/// Problems with the columns at a viewport `width` wide: both must be
+/// shown, hold code and fit on screen; then side by side (Python left, Rust
+/// right, same top) or stacked (Python above Rust, same left edge).
+pub fn check_columns(facts: &Facts, width: u32, side_by_side: bool) -> Vec<String> {
+    const SLACK: f64 = 1.0;
+    let mut problems = Vec::new();
+    if facts.viewport.0 != width {
+        problems.push(format!(
+            "the browser's viewport was {}px wide, not {width}px: the result would mean nothing",
+            facts.viewport.0
+        ));
+        return problems;
+    }
+    for missing in &facts.missing {
+        problems.push(format!("block {missing} column is missing"));
+    }
+    if facts.columns.is_empty() && facts.missing.is_empty() {
+        problems.push("no side-by-side block found".into());
+    }
+    let width = f64::from(width);
+    for col in &facts.columns {
+        let [left, top, right, bottom] = col.rect;
+        let what = format!("block {} {}", col.block, col.lang);
+        if !col.shown || right - left < 100.0 || bottom - top < 10.0 {
+            problems.push(format!(
+                "{what} is not visible (shown={}, {:.0}x{:.0}px)",
+                col.shown,
+                right - left,
+                bottom - top
+            ));
+        }
+        if left < -SLACK || right > width + SLACK {
+            problems.push(format!(
+                "{what} spills out of the {width}px viewport ({left:.0}..{right:.0}px)"
+            ));
+        }
+        if col.chars == 0 {
+            problems.push(format!("{what} holds no code"));
+        }
+    }
+    let blocks = facts
+        .columns
+        .iter()
+        .map(|c| c.block)
+        .max()
+        .map_or(0, |m| m + 1);
+    for block in 0..blocks {
+        let find = |lang: &str| {
+            facts
+                .columns
+                .iter()
+                .find(|c| c.block == block && c.lang == lang)
+        };
+        let (Some(py), Some(rs)) = (find("python"), find("rust")) else {
+            continue;
+        };
+        let [pl, pt, pr, pb] = py.rect;
+        let [rl, rt, _, _] = rs.rect;
+        if side_by_side {
+            if !(pr <= rl + SLACK && (pt - rt).abs() <= SLACK) {
+                problems.push(format!(
+                    "block {block}: not side by side (Python {pl:.0},{pt:.0}..{pr:.0}; \
+                     Rust starts at {rl:.0},{rt:.0})"
+                ));
+            }
+        } else if !(pb <= rt + SLACK && (pl - rl).abs() <= SLACK) {
+            problems.push(format!(
+                "block {block}: not stacked (Python {pl:.0},{pt:.0}..{pr:.0},{pb:.0}; \
+                 Rust starts at {rl:.0},{rt:.0})"
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(report: &str) -> Facts {
+        parse_facts(report).unwrap()
+    }
+
+    const WIDE: &str = "viewport 1280 900
+column 0 python 320 100 780 400 true 200
+column 0 rust 800 100 1260 400 true 250
+diagram 0 svg";
+
+    const NARROW: &str = "viewport 390 844
+column 0 python 15 100 375 400 true 200
+column 0 rust 15 420 375 800 true 250";
+
+    #[test]
+    fn good_layouts_pass() {
+        assert!(check_columns(&facts(WIDE), 1280, true).is_empty());
+        assert!(check_columns(&facts(NARROW), 390, false).is_empty());
+        assert_eq!(facts(WIDE).diagrams, [true]);
+    }
+
+    #[test]
+    fn wrong_layouts_fail() {
+        // Stacked where side by side was wanted, and the other way round.
+        assert!(
+            check_columns(&facts(NARROW.replace("390", "1280").as_str()), 1280, true)[0]
+                .contains("not side by side")
+        );
+        let wide_on_phone = WIDE.replace("1280 900", "390 844");
+        let problems = check_columns(&facts(&wide_on_phone), 390, false);
+        assert!(
+            problems.iter().any(|p| p.contains("spills out")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("not stacked")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn hidden_empty_and_missing_columns_fail() {
+        let hidden = WIDE.replace("800 100 1260 400 true 250", "800 100 1260 400 false 250");
+        assert!(check_columns(&facts(&hidden), 1280, true)[0].contains("not visible"));
+        let empty = WIDE.replace("true 250", "true 0");
+        assert!(check_columns(&facts(&empty), 1280, true)[0].contains("no code"));
+        let missing = "viewport 1280 900\ncolumn 0 python missing";
+        assert!(check_columns(&facts(missing), 1280, true)[0].contains("missing"));
+        assert!(check_columns(&facts(WIDE), 390, false)[0].contains("viewport"));
+    }
+}
