@@ -27,6 +27,9 @@ pub const BEGIN: &str = "// TODO-BEGIN:";
 /// Ends it; `// TODO-END: <code>` gives the starter code to put there.
 pub const END: &str = "// TODO-END";
 
+/// rustfmt's line width: a generated `todo!()` line must fit in it.
+const MAX_WIDTH: usize = 100;
+
 /// A crate's files: path relative to the crate → contents.
 pub type Files = BTreeMap<PathBuf, Vec<u8>>;
 
@@ -82,7 +85,18 @@ pub fn starter_source(solution: &str) -> Result<(String, usize)> {
         };
         i += 1;
         let replacement = match end.strip_prefix(END) {
-            Some("") => todo_call(task, next_closes_block(&lines[i..])),
+            Some("") => {
+                let call = todo_call(task, next_closes_block(&lines[i..]));
+                // rustfmt would break a longer line, and the exercise would
+                // fail `cargo fmt --check`: details belong in the comments.
+                if indent.len() + call.len() > MAX_WIDTH {
+                    bail!(
+                        "line {begin_line}: the task makes `{call}` longer than {MAX_WIDTH} \
+                         columns; shorten it and put the details in comment lines after it"
+                    );
+                }
+                call
+            }
             Some(rest) => match rest.strip_prefix(':') {
                 Some(code) => code.trim().to_string(),
                 None => bail!("line {i}: write `{END}` or `{END}: <starter code>`"),
@@ -331,6 +345,10 @@ pub fn default() -> Vec<u8> {
         assert!(starter_source(no_task).is_err());
         let no_colon = "// TODO-BEGIN x\n// TODO-END\n";
         assert!(starter_source(no_colon).is_err());
+
+        let long = format!("    // TODO-BEGIN: {}\n    1\n    // TODO-END\n", "x".repeat(90));
+        let err = starter_source(&long).unwrap_err().to_string();
+        assert!(err.contains("shorten it"), "{err}");
     }
 
     #[test]

@@ -27,9 +27,15 @@ impl Layout {
     /// exercises and the solutions have the same package names and must not
     /// share a target directory.
     pub fn new(exercises: PathBuf, solutions: PathBuf, target_dir: Option<PathBuf>) -> Layout {
-        let (exercises_target, solutions_target) = match target_dir {
+        // Absolute: cargo runs inside each workspace, where a relative
+        // target directory would mean something else.
+        let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+        let (exercises_target, solutions_target) = match target_dir.map(absolute) {
             Some(dir) => (dir.join("exercises"), dir.join("solutions")),
-            None => (exercises.join("target"), solutions.join("target")),
+            None => (
+                absolute(exercises.join("target")),
+                absolute(solutions.join("target")),
+            ),
         };
         Layout {
             exercises,

@@ -143,7 +143,14 @@ fn rustfmt(layout: &Layout, limit: Duration) -> Result<Vec<String>> {
         (&layout.solutions, &layout.solutions_target),
         (&layout.exercises, &layout.exercises_target),
     ] {
-        let done = run_limited(&mut cargo(dir, target, &["fmt", "--all", "--check"]), limit)?;
+        let done = run_limited(
+            &mut cargo(
+                dir,
+                target,
+                &["fmt", "--all", "--check", "--", "--color", "never"],
+            ),
+            limit,
+        )?;
         if !done.success() {
             problems.push(format!(
                 "{} is not formatted (`cargo fmt --all` there):\n{}",

@@ -1,0 +1,86 @@
+//! The tests `just check 11` runs: real servers, real clients, stopped.
+
+mod support;
+
+use std::io::{ErrorKind, Write};
+use std::net::TcpStream;
+
+use graceful_shutdown::{Server, BYE};
+use support::{connect, listener, read_line, read_to_close, spawn};
+
+fn start() -> Server {
+    let (listener, _) = listener();
+    Server::start(listener).expect("start failed")
+}
+
+/// Sends a line and checks it comes back: the client is being served.
+fn echo(client: &mut TcpStream, text: &str) {
+    client.write_all(format!("{text}\n").as_bytes()).unwrap();
+    assert_eq!(read_line(client), format!("{text}\n"));
+}
+
+#[test]
+fn shutdown_with_no_clients_returns_promptly() {
+    let server = start();
+    let stopping = spawn("shutdown", move || server.shutdown());
+    assert_eq!(
+        stopping.join().expect("shutdown failed"),
+        0,
+        "no client was served"
+    );
+}
+
+#[test]
+fn connected_clients_are_told_and_closed() {
+    let server = start();
+    let addr = server.addr();
+    let mut a = connect(addr);
+    let mut b = connect(addr);
+    echo(&mut a, "hello from a");
+    echo(&mut b, "你好 from b");
+    let stopping = spawn("shutdown", move || server.shutdown());
+    // Each gets the goodbye, then the end of the connection.
+    assert_eq!(String::from_utf8_lossy(&read_to_close(&mut a)), BYE);
+    assert_eq!(String::from_utf8_lossy(&read_to_close(&mut b)), BYE);
+    assert_eq!(stopping.join().expect("shutdown failed"), 2);
+}
+
+#[test]
+fn nobody_can_connect_after_shutdown() {
+    let server = start();
+    let addr = server.addr();
+    echo(&mut connect(addr), "before");
+    spawn("shutdown", move || server.shutdown())
+        .join()
+        .expect("shutdown failed");
+    let err = TcpStream::connect(addr).expect_err("the listener must be closed");
+    assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
+}
+
+#[test]
+fn the_wake_up_connection_is_not_counted_as_a_client() {
+    let server = start();
+    let mut client = connect(server.addr());
+    echo(&mut client, "one");
+    let served = spawn("shutdown", move || server.shutdown())
+        .join()
+        .expect("shutdown failed");
+    assert_eq!(
+        served, 1,
+        "one client was served; the wake-up call is not a client"
+    );
+}
+
+#[test]
+fn clients_that_left_early_do_not_hold_up_shutdown() {
+    let server = start();
+    let addr = server.addr();
+    let mut gone = connect(addr);
+    echo(&mut gone, "bye");
+    drop(gone);
+    let mut stays = connect(addr);
+    echo(&mut stays, "still here");
+    let stopping = spawn("shutdown", move || server.shutdown());
+    assert_eq!(String::from_utf8_lossy(&read_to_close(&mut stays)), BYE);
+    assert_eq!(stopping.join().expect("shutdown failed"), 2);
+}
