@@ -14,6 +14,7 @@
 //!   can never reach the wrong client (Python's `input()` on every thread
 //!   gets this wrong);
 //! - [`clients`]: who is connected, for the cap and for closing everyone;
+//! - [`stop`]: waking the accept loop when typed input ends;
 //! - [`output`]: printing whole lines from many threads;
 //! - [`client`]: the client, which prefixes every message with `老王:`.
 //!
@@ -25,6 +26,7 @@ pub mod handler;
 pub mod output;
 pub mod reply_desk;
 pub mod server;
+pub mod stop;
 
 /// The tutorial's port.
 pub const DEFAULT_PORT: u16 = 9998;

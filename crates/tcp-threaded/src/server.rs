@@ -14,10 +14,9 @@
 //! connection, waits for every client thread to end, and returns `Ok`.
 //! With `--reply`/`--echo` it serves until it is killed, like the Python.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, ErrorKind, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
@@ -29,14 +28,16 @@ use crate::clients::{Clients, Full};
 use crate::handler::Handler;
 use crate::output::Output;
 use crate::reply_desk::Desk;
+use crate::stop::Stop;
 use crate::{clients_text, BUSY};
 
-/// Stack for each client thread. The default is 2 MiB of address space;
-/// a client thread needs a 1 KiB buffer and a few calls deep of formatting
-/// and logging. 64 KiB ran 1,000 clients with `RUST_LOG=debug` with room to
-/// spare (measured; see the crate's tests), and keeps 1,000 threads at 64 MiB
-/// of address space, of which only the touched pages cost memory.
-pub const STACK_SIZE: usize = 64 * 1024;
+/// Stack for each client thread. `thread::spawn` would reserve 2 MiB of
+/// address space per client. Measured on Linux (a 1 MiB stack, then the
+/// pages each client thread had touched): 8 KiB in a release build, 64 KiB
+/// in a debug build, where encoding_rs's decoder, unoptimised, alone needs
+/// about 56 KiB. 128 KiB leaves room in both; only touched pages cost
+/// memory, so 1,000 clients on a release build peaked at about 13 MB.
+pub const STACK_SIZE: usize = 128 * 1024;
 
 /// How the server answers and how many clients it takes.
 #[derive(Debug, Clone)]
@@ -54,10 +55,11 @@ pub struct Options {
 pub fn bind(host: &str, port: u16) -> anyhow::Result<TcpListener> {
     // 2. ThreadingTCPServer((host, port), Handler) makes a socket, binds and
     //    listens; so does std's bind(). Its listen backlog is 128 pending
-    //    connections (Python's socketserver asks for 5). Linux then holds
-    //    further handshakes back until accept() makes room, and this loop
-    //    accepts fast, so 1,000 clients connecting at once all get in
-    //    (tested); a larger backlog would need a crate such as socket2.
+    //    connections (socketserver asks for 5). When more clients than that
+    //    connect in the same instant, Linux drops the handshakes it has no
+    //    room for and the clients retry a second later: 1,000 connects fired
+    //    at once all got in, but most waited about a second. std offers no
+    //    way to choose the backlog; that would take a crate such as socket2.
     let listener =
         TcpListener::bind((host, port)).map_err(|e| advice::bind(e, host_port(host, port)))?;
     debug!("socket, bind, listen: {}", listener.local_addr()?);
@@ -96,6 +98,8 @@ pub fn serve<R: BufRead + Send + 'static>(
     loop {
         let (stream, addr) = match listener.accept() {
             Ok(pair) => pair,
+            // A client that gave up before we accepted it: nothing to serve.
+            Err(e) if e.kind() == ErrorKind::ConnectionAborted => continue,
             Err(e) => {
                 // E.g. out of file descriptors: say so, pause, go on. The
                 // pause keeps a persistent error from spinning the CPU.
@@ -172,42 +176,4 @@ fn refuse(stream: &TcpStream, addr: SocketAddr, now: usize, out: &Output) {
     let _ = conn.write_all(why.as_bytes());
     debug!("refuse: {addr}: write {} bytes, close", why.len());
     out.line(format!("refused {addr}: {why}"));
-}
-
-/// A request to stop the accept loop, from the reply desk's thread.
-///
-/// std cannot interrupt a thread blocked in `accept()`, so the stop is a
-/// flag plus a wake-up call: a connection to our own listener makes
-/// `accept()` return, and the loop then sees the flag.
-struct Stop {
-    requested: AtomicBool,
-    wake_addr: SocketAddr,
-}
-
-impl Stop {
-    fn new(mut listening: SocketAddr) -> Stop {
-        // Listening on 0.0.0.0 or [::] means "every address"; connect to
-        // the loopback address of the same family.
-        if listening.ip().is_unspecified() {
-            listening.set_ip(match listening {
-                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
-                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
-            });
-        }
-        Stop {
-            requested: AtomicBool::new(false),
-            wake_addr: listening,
-        }
-    }
-
-    fn request(&self) {
-        self.requested.store(true, Ordering::SeqCst);
-        if let Err(e) = TcpStream::connect_timeout(&self.wake_addr, Duration::from_secs(5)) {
-            warn!("cannot wake the accept loop: {}", advice::explain(&e));
-        }
-    }
-
-    fn requested(&self) -> bool {
-        self.requested.load(Ordering::SeqCst)
-    }
 }
