@@ -140,7 +140,10 @@ pub fn serve<R: BufRead + Send + 'static>(
         if let Err(e) = started {
             // The closure, with the stream and the seat, was dropped: the
             // connection is closed and its seat is free again.
-            warn!("cannot start a thread for {addr}: {e}; its connection was closed");
+            warn!(
+                "cannot start a thread for {addr}: {}; its connection was closed",
+                advice::explain(&e)
+            );
         }
     }
     // ANCHOR_END: serve

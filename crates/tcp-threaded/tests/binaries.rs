@@ -176,3 +176,53 @@ fn hundreds_of_clients_at_once_on_small_stacks_with_debug_logging() {
     assert!(!server.stderr.contains("panicked"), "{}", server.stderr);
     assert_eq!(server.stderr.matches("] accept: ").count(), CLIENTS);
 }
+
+#[test]
+fn a_thread_that_cannot_start_costs_one_connection_not_the_server() {
+    let Ok(prlimit) = which("prlimit") else {
+        eprintln!("skipped: prlimit (util-linux) not found");
+        return;
+    };
+    // The shell prints its pid, then becomes the server (exec keeps the pid).
+    let mut command = Command::new("sh");
+    command.args(["-c", "echo \"pid $$\" >&2; exec \"$0\" \"$@\""]);
+    command.args([SERVER, "--port", "0", "--echo", "--quiet"]);
+    let mut server = Proc::from_command(command);
+    let addr = server.listening_addr();
+    let stderr = server.wait_for_stderr("\n");
+    let pid: u32 = stderr.lines().next().unwrap()["pid ".len()..]
+        .parse()
+        .unwrap();
+    // Cap the server's address space a little above what it uses now: a
+    // few dozen 128 KiB thread stacks fit, the rest cannot be mapped.
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let vm_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmSize:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .expect("VmSize in /proc/PID/status");
+    let limit = (vm_kib + 8 * 1024) * 1024;
+    let set = Command::new(prlimit)
+        .args([format!("--pid={pid}"), format!("--as={limit}")])
+        .status()
+        .unwrap();
+    assert!(set.success());
+
+    let clients: Vec<_> = (0..200).map(|_| connect(addr)).collect();
+    server.wait_for_stderr("cannot start a thread for 127.0.0.1:");
+    drop(clients);
+    // Still alive, and serving once the others have gone.
+    let mut late = connect(addr);
+    late.write_all(b"still up?").unwrap();
+    assert_eq!(testkit::read_exact_text(&mut late, 9), "still up?");
+    let out = server.kill();
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+}
+
+fn which(program: &str) -> Result<std::path::PathBuf, ()> {
+    let paths = std::env::var_os("PATH").ok_or(())?;
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+        .ok_or(())
+}

@@ -10,7 +10,7 @@ use tcp_threaded::{client, DEFAULT_NAME, DEFAULT_PORT};
 /// Lesson 4 client: every message goes out as NAME:text; `exit` quits
 /// (seed 000, case 2).
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Cli {
     #[command(flatten)]
     endpoint: Endpoint<DEFAULT_PORT>,

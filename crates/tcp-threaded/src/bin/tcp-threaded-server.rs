@@ -15,7 +15,7 @@ use tcp_threaded::DEFAULT_PORT;
 /// or given with --reply / --echo. With typed replies, the end of input
 /// closes every client and stops the server.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Cli {
     #[command(flatten)]
     endpoint: Endpoint<DEFAULT_PORT>,
