@@ -230,19 +230,19 @@ fn last_lines(text: &str, n: usize) -> String {
 pub fn print_details(krate: &Crate, report: &Report) {
     match report {
         Report::BuildTimedOut(limit) => {
-            println!("The build did not finish within {limit:?} and was stopped.");
-            println!(
+            say!("The build did not finish within {limit:?} and was stopped.");
+            say!(
                 "Try again; if it keeps happening, run `cargo build` in {} to see why.",
                 krate.workspace.display()
             );
         }
         Report::DoesNotCompile(errors) => {
-            println!("It does not compile yet. The compiler says:\n");
+            say!("It does not compile yet. The compiler says:\n");
             for error in errors.iter().take(2) {
-                println!("{error}\n");
+                say!("{error}\n");
             }
             if errors.len() > 2 {
-                println!(
+                say!(
                     "({} more; `cargo build` in {} shows them all)",
                     errors.len() - 2,
                     krate.workspace.display()
@@ -283,23 +283,23 @@ fn print_tested(krate: &Crate, t: &Tested) {
                 "…"
             }
         };
-        println!("  {mark} {name}");
+        say!("  {mark} {name}");
     }
     if let Some(name) = &first_failure {
-        println!("\nFirst failure: {name}");
+        say!("\nFirst failure: {name}");
         let panics = t.run.panics.get(name).cloned().unwrap_or_default();
         if panics.is_empty() {
-            println!("  (it printed no panic message)");
+            say!("  (it printed no panic message)");
         }
         for Panic { location, message } in panics.iter().take(3) {
-            println!("  at {}", krate.shown_location(location));
+            say!("  at {}", krate.shown_location(location));
             for line in message.lines().take(12) {
-                println!("    {line}");
+                say!("    {line}");
             }
         }
     }
     if let Some(limit) = t.timed_out {
-        println!(
+        say!(
             "\nThe tests did not finish within {limit:?} and were stopped{}.",
             if unfinished.is_empty() {
                 String::new()
@@ -307,12 +307,12 @@ fn print_tested(krate: &Crate, t: &Tested) {
                 format!(" (… = never finished: {})", unfinished.join(", "))
             }
         );
-        println!(
+        say!(
             "A server that never returns is usually stuck in accept() (waiting for a client\n\
              that never comes) or in read() (waiting for bytes, or a close, that never come)."
         );
     }
     if let Some(crash) = &t.crashed {
-        println!("\nThe test run crashed without a failing test. Its last words:\n{crash}");
+        say!("\nThe test run crashed without a failing test. Its last words:\n{crash}");
     }
 }

@@ -346,7 +346,10 @@ pub fn default() -> Vec<u8> {
         let no_colon = "// TODO-BEGIN x\n// TODO-END\n";
         assert!(starter_source(no_colon).is_err());
 
-        let long = format!("    // TODO-BEGIN: {}\n    1\n    // TODO-END\n", "x".repeat(90));
+        let long = format!(
+            "    // TODO-BEGIN: {}\n    1\n    // TODO-END\n",
+            "x".repeat(90)
+        );
         let err = starter_source(&long).unwrap_err().to_string();
         assert!(err.contains("shorten it"), "{err}");
     }

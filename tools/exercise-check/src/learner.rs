@@ -30,7 +30,7 @@ pub fn exercise_crate(layout: &Layout, exercise: &Exercise) -> Result<Crate> {
 pub fn check(layout: &Layout, exercise: &Exercise, limits: Limits) -> Result<bool> {
     let hash = fingerprint(&read_crate(&exercise.dir)?);
     let krate = exercise_crate(layout, exercise)?;
-    println!(
+    say!(
         "Checking {} (tests: {}/tests/) …",
         exercise.name,
         exercise.dir.display()
@@ -47,18 +47,18 @@ pub fn check(layout: &Layout, exercise: &Exercise, limits: Limits) -> Result<boo
     state.record_check(&exercise.name, hash, result)?;
 
     let number = exercise.number();
-    println!();
+    say!();
     if passed {
         let n = match &report {
             Report::Tested(t) => t.run.with(Verdict::Ok).len(),
             _ => 0,
         };
-        println!("✓ {} is done: all {n} tests pass.", exercise.name);
-        println!("  Compare yours with the solution: just solution {number}");
+        say!("✓ {} is done: all {n} tests pass.", exercise.name);
+        say!("  Compare yours with the solution: just solution {number}");
         let statuses = list::statuses(layout, &state)?;
         match list::next(&statuses) {
-            Some(next) => println!("  Next: {} (`just exercises` lists them all)", next.name),
-            None => println!("  That was the last one: every exercise is done!"),
+            Some(next) => say!("  Next: {} (`just exercises` lists them all)", next.name),
+            None => say!("  That was the last one: every exercise is done!"),
         }
     } else {
         let what = match &report {
@@ -71,8 +71,8 @@ pub fn check(layout: &Layout, exercise: &Exercise, limits: Limits) -> Result<boo
                 format!("{failed} of {total} tests fail; fix the first failure above")
             }
         };
-        println!("✗ {} is not done yet: {what}.", exercise.name);
-        println!("  Then `just check {number}` again. Stuck? `just hint {number}`");
+        say!("✗ {} is not done yet: {what}.", exercise.name);
+        say!("  Then `just check {number}` again. Stuck? `just hint {number}`");
     }
     Ok(passed)
 }
@@ -109,7 +109,7 @@ pub fn hint(layout: &Layout, exercise: &Exercise, all: bool) -> Result<()> {
     let number = exercise.number();
     let show = |i: usize| {
         let (title, body) = &hints[i];
-        println!("Hint {} of {}: {title}\n\n{body}\n", i + 1, hints.len());
+        say!("Hint {} of {}: {title}\n\n{body}\n", i + 1, hints.len());
     };
     if all {
         (0..hints.len()).for_each(show);
@@ -121,9 +121,9 @@ pub fn hint(layout: &Layout, exercise: &Exercise, all: bool) -> Result<()> {
     show(i);
     state.record_hints(&exercise.name, i + 1)?;
     if i + 1 < hints.len() {
-        println!("(`just hint {number}` again shows the next one; `just hint {number} all` shows them all)");
+        say!("(`just hint {number}` again shows the next one; `just hint {number} all` shows them all)");
     } else {
-        println!(
+        say!(
             "That was the last hint. Still stuck? `just solution {number} --force` shows the solution."
         );
     }
@@ -135,7 +135,7 @@ pub fn reset(layout: &Layout, exercise: &Exercise) -> Result<()> {
     let (starter, _) = generate(&exercise.solution_dir)?;
     let current = read_crate(&exercise.dir)?;
     if current == starter {
-        println!(
+        say!(
             "{} is already the starter; nothing to reset.",
             exercise.name
         );
@@ -152,12 +152,13 @@ pub fn reset(layout: &Layout, exercise: &Exercise) -> Result<()> {
     write_crate(&backup, &current)?;
     let changed = write_crate(&exercise.dir, &starter)?;
     for path in &changed {
-        println!("  restored {}", exercise.dir.join(path).display());
+        say!("  restored {}", exercise.dir.join(path).display());
     }
-    println!(
+    let here = std::env::current_dir().unwrap_or_default();
+    say!(
         "{} is the starter again. Your version is saved in {}",
         exercise.name,
-        backup.display()
+        backup.strip_prefix(&here).unwrap_or(&backup).display()
     );
     Ok(())
 }
@@ -177,7 +178,7 @@ pub fn solution(layout: &Layout, exercise: &Exercise, force: bool) -> Result<()>
     }
     let yours = exercise.dir.join("src");
     let theirs = exercise.solution_dir.join("src");
-    println!(
+    say!(
         "Your code ({}) against the solution ({}):\nlines with - are yours, lines with + the solution's; \
          TODO-BEGIN/TODO-END mark what the exercise left to you.\n",
         yours.display(),
@@ -196,7 +197,7 @@ fn show_diff(yours: &Path, theirs: &Path) -> Result<()> {
         // 0: no difference, 1: differences shown.
         Ok(status) if matches!(status.code(), Some(0 | 1)) => {
             if status.code() == Some(0) {
-                println!("Identical to the solution.");
+                say!("Identical to the solution.");
             }
             Ok(())
         }
@@ -208,7 +209,7 @@ fn show_diff(yours: &Path, theirs: &Path) -> Result<()> {
                 .status()
                 .context("neither `git diff` nor `diff` could run")?;
             if status.code() == Some(0) {
-                println!("Identical to the solution.");
+                say!("Identical to the solution.");
             }
             Ok(())
         }
@@ -224,7 +225,7 @@ pub fn watch(
     limits: Limits,
     runs: Option<usize>,
 ) -> Result<()> {
-    println!(
+    say!(
         "Watching {}: every save checks it again. Ctrl-C stops.",
         exercise.dir.display()
     );
@@ -239,7 +240,7 @@ pub fn watch(
                 if fingerprint(&read_crate(&exercise.dir)?) != now {
                     continue;
                 }
-                println!("\n──── changed, checking again ────\n");
+                say!("\n──── changed, checking again ────\n");
             }
             last = Some(now);
             check(layout, exercise, limits)?;
@@ -247,7 +248,7 @@ pub fn watch(
             if runs.is_some_and(|runs| done >= runs) {
                 return Ok(());
             }
-            println!("\nWatching for changes… (Ctrl-C stops)");
+            say!("\nWatching for changes… (Ctrl-C stops)");
         }
         thread::sleep(Duration::from_millis(500));
     }

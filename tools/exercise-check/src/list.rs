@@ -70,7 +70,7 @@ pub fn print(layout: &Layout) -> Result<()> {
     let all = statuses(layout, &state)?;
     let next = next(&all).cloned();
     let width = all.iter().map(|(e, _)| e.name.len()).max().unwrap_or(0);
-    println!("Exercises (`just check <name>` tests one; `just check 03` is short for the third)\n");
+    say!("Exercises (`just check <name>` tests one; `just check 03` is short for the third)\n");
     for (exercise, status) in &all {
         let mark = match status {
             _ if Some(exercise) == next.as_ref() => "▶",
@@ -80,33 +80,33 @@ pub fn print(layout: &Layout) -> Result<()> {
             Status::NotStarted => "·",
         };
         let chapter = exercise.chapter().unwrap_or_default();
-        println!(
+        say!(
             "  {mark} {:<width$}  {:<20} {chapter}",
             exercise.name,
             status.label()
         );
     }
     let done = all.iter().filter(|(_, s)| *s == Status::Done).count();
-    println!("\n{done} of {} done.", all.len());
+    say!("\n{done} of {} done.", all.len());
     match next {
         Some(exercise) => {
             let dir = exercise.dir.display();
-            println!("Next: {}", exercise.name);
+            say!("Next: {}", exercise.name);
             if let Some(chapter) = exercise.chapter() {
-                println!("  read   {chapter}");
+                say!("  read   {chapter}");
             }
-            println!("  task   {dir}/README.md");
-            println!("  edit   {dir}/src/lib.rs");
-            println!(
+            say!("  task   {dir}/README.md");
+            say!("  edit   {dir}/src/lib.rs");
+            say!(
                 "  check  just check {0}   (or `just watch {0}` to check on every save)",
                 exercise.number()
             );
-            println!("  stuck? just hint {}", exercise.number());
+            say!("  stuck? just hint {}", exercise.number());
         }
         None if !all.is_empty() => {
-            println!("All done! Compare yours with the solutions: `just solution <name>`.");
+            say!("All done! Compare yours with the solutions: `just solution <name>`.");
         }
-        None => println!("No exercises found in {}.", layout.exercises.display()),
+        None => say!("No exercises found in {}.", layout.exercises.display()),
     }
     Ok(())
 }

@@ -9,6 +9,15 @@
 //! [`run`]), and results are remembered so that listing them is instant
 //! (see [`state`]).
 
+/// `println!` that ignores a closed stdout (`just exercises | head`): a
+/// report nobody reads any more is no reason to panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod check;
 mod generate;
 mod layout;
@@ -187,7 +196,7 @@ fn pick(layout: &Layout, name: Option<String>, from: Option<PathBuf>) -> Result<
     let statuses = list::statuses(layout, &state)?;
     match list::next(&statuses) {
         Some(next) => {
-            println!("(no exercise named: checking the next one not done)");
+            say!("(no exercise named: checking the next one not done)");
             Ok(next.clone())
         }
         None => anyhow::bail!("every exercise is done; name one to check it again"),
@@ -207,17 +216,17 @@ fn sync(layout: &Layout, check: bool) -> Result<bool> {
                 Default::default()
             };
             for drift in generate::compare(&files, &actual) {
-                println!("{}/{drift}", exercise.dir.display());
+                say!("{}/{drift}", exercise.dir.display());
                 clean = false;
             }
         } else {
             for path in generate::write_crate(&exercise.dir, &files)? {
-                println!("wrote {}", exercise.dir.join(path).display());
+                say!("wrote {}", exercise.dir.join(path).display());
             }
         }
     }
     if check {
-        println!(
+        say!(
             "{}",
             if clean {
                 "exercises/ is up to date with solutions/"

@@ -34,7 +34,7 @@ pub fn verify(layout: &Layout, limits: Limits) -> Result<bool> {
         "every untouched exercise compiles and fails its tests",
         || crates(layout, true, limits),
     );
-    println!(
+    say!(
         "\n{}",
         if ok {
             "All exercise checks pass."
@@ -47,18 +47,18 @@ pub fn verify(layout: &Layout, limits: Limits) -> Result<bool> {
 
 /// Runs one check: its problems (empty = passed) are printed under its title.
 fn step(title: &str, check: impl FnOnce() -> Result<Vec<String>>) -> bool {
-    println!("── {title}");
+    say!("── {title}");
     let problems = match check() {
         Ok(problems) => problems,
         Err(e) => vec![format!("{e:#}")],
     };
     for problem in &problems {
         for (i, line) in problem.lines().enumerate() {
-            println!("{}{line}", if i == 0 { "  ✗ " } else { "    " });
+            say!("{}{line}", if i == 0 { "  ✗ " } else { "    " });
         }
     }
     if problems.is_empty() {
-        println!("  ✓ ok");
+        say!("  ✓ ok");
     }
     problems.is_empty()
 }
@@ -256,7 +256,7 @@ fn crates(layout: &Layout, exercises: bool, limits: Limits) -> Result<Vec<String
             (!report.passed()).then_some("the solution must pass every test")
         };
         match bad {
-            None => println!("    {line}"),
+            None => say!("    {line}"),
             Some(why) => {
                 problems.push(format!("{line}: {why}"));
                 check::print_details(&krate, &report);

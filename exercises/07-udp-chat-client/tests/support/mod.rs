@@ -43,6 +43,7 @@ pub fn spawn<T: Send + 'static>(
 
 impl<T> Running<T> {
     /// Waits at most [`LIMIT`] for it to return, and returns what it returned.
+    #[track_caller]
     pub fn join(self) -> T {
         if let Some(value) = self.early.take() {
             return value;
@@ -77,6 +78,7 @@ impl<T> Running<T> {
 
     /// Fails the test at once if it panicked: nothing it was supposed to
     /// send will ever come.
+    #[track_caller]
     pub fn assert_not_panicked(&self) {
         if self.early.borrow().is_some() {
             return;
@@ -94,6 +96,7 @@ impl<T> Running<T> {
 }
 
 /// A listener on 127.0.0.1, on a port the system picks.
+#[track_caller]
 pub fn listener() -> (TcpListener, SocketAddr) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local_addr");
@@ -101,6 +104,7 @@ pub fn listener() -> (TcpListener, SocketAddr) {
 }
 
 /// Connects to `addr`; reads and writes on the stream time out after [`LIMIT`].
+#[track_caller]
 pub fn connect(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect(addr).expect("connect to the server");
     stream.set_read_timeout(Some(LIMIT)).unwrap();
@@ -109,6 +113,7 @@ pub fn connect(addr: SocketAddr) -> TcpStream {
 }
 
 /// Accepts one connection on `listener`, waiting at most [`LIMIT`].
+#[track_caller]
 pub fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
     listener.set_nonblocking(true).unwrap();
     let deadline = std::time::Instant::now() + LIMIT;
@@ -134,6 +139,7 @@ pub fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
 
 /// Reads exactly `n` bytes, failing the test (`what` says what was
 /// expected) if they do not all arrive within the read timeout.
+#[track_caller]
 pub fn read_exactly(stream: &mut impl Read, n: usize, what: &str) -> Vec<u8> {
     let mut buf = vec![0u8; n];
     let mut got = 0;
@@ -145,6 +151,10 @@ pub fn read_exactly(stream: &mut impl Read, n: usize, what: &str) -> Vec<u8> {
             ),
             Ok(k) => got += k,
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => panic!(
+                "expected {what} within {LIMIT:?}, but only {:?} arrived",
+                String::from_utf8_lossy(&buf[..got])
+            ),
             Err(e) => panic!(
                 "expected {what}, got {:?} and then: {e}",
                 String::from_utf8_lossy(&buf[..got])
@@ -155,6 +165,7 @@ pub fn read_exactly(stream: &mut impl Read, n: usize, what: &str) -> Vec<u8> {
 }
 
 /// Reads `expected.len()` bytes and checks they are `expected`.
+#[track_caller]
 pub fn expect_text(stream: &mut impl Read, expected: &str) {
     let got = read_exactly(stream, expected.len(), &format!("{expected:?}"));
     assert_eq!(String::from_utf8_lossy(&got), expected);
@@ -162,6 +173,7 @@ pub fn expect_text(stream: &mut impl Read, expected: &str) {
 
 /// Reads one line (up to and including '\n'), byte by byte so nothing after
 /// it is consumed.
+#[track_caller]
 pub fn read_line(stream: &mut impl Read) -> String {
     let mut line = Vec::new();
     let mut byte = [0u8; 1];
@@ -178,6 +190,10 @@ pub fn read_line(stream: &mut impl Read) -> String {
                 }
             }
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => panic!(
+                "expected a line within {LIMIT:?}, but only {:?} arrived",
+                String::from_utf8_lossy(&line)
+            ),
             Err(e) => panic!(
                 "expected a line, got {:?} and then: {e}",
                 String::from_utf8_lossy(&line)
@@ -187,6 +203,7 @@ pub fn read_line(stream: &mut impl Read) -> String {
 }
 
 /// Reads until the other side closes; fails if it does not within the timeout.
+#[track_caller]
 pub fn read_to_close(stream: &mut impl Read) -> Vec<u8> {
     let mut all = Vec::new();
     let mut buf = [0u8; 4096];
@@ -206,6 +223,7 @@ pub fn read_to_close(stream: &mut impl Read) -> Vec<u8> {
 }
 
 /// Checks that nothing arrives on `stream` within `wait`.
+#[track_caller]
 pub fn expect_nothing(stream: &TcpStream, wait: Duration, why: &str) {
     stream.set_read_timeout(Some(wait)).unwrap();
     let mut buf = [0u8; 256];
@@ -224,6 +242,7 @@ pub fn expect_nothing(stream: &TcpStream, wait: Duration, why: &str) {
 /// Receives one datagram on `socket`, waiting at most [`LIMIT`] but failing
 /// at once if `sender` (your server, running) panics: UDP never tells a
 /// client that the server is gone.
+#[track_caller]
 pub fn recv_from_running<T>(
     socket: &UdpSocket,
     buf: &mut [u8],
@@ -256,6 +275,7 @@ pub fn recv_from_running<T>(
 
 /// A UDP socket on 127.0.0.1, on a port the system picks; reads time out
 /// after [`LIMIT`].
+#[track_caller]
 pub fn udp_socket() -> (UdpSocket, SocketAddr) {
     let socket = UdpSocket::bind("127.0.0.1:0").expect("bind a UDP socket");
     socket.set_read_timeout(Some(LIMIT)).unwrap();
