@@ -192,6 +192,7 @@ fn listening_port(prog: &Prog) -> anyhow::Result<u16> {
 /// appearance (as `just demo --transcript` does).
 struct Ports {
     known: HashMap<u16, u16>,
+    servers: Vec<(u16, u16)>,
     next_client: u16,
 }
 
@@ -199,6 +200,7 @@ impl Ports {
     fn new(servers: &[(u16, u16)]) -> Ports {
         Ports {
             known: servers.iter().copied().collect(),
+            servers: servers.to_vec(),
             next_client: 50001,
         }
     }
@@ -207,7 +209,18 @@ impl Ports {
     /// lines) and after `'127.0.0.1', ` (a Python address tuple).
     fn normalise(&mut self, text: &str) -> String {
         let text = self.normalise_after(text, "127.0.0.1:");
-        self.normalise_after(&text, "'127.0.0.1', ")
+        let text = self.normalise_after(&text, "'127.0.0.1', ");
+        self.normalise_servers(&text)
+    }
+
+    /// A server's port also appears alone, e.g. in the advice
+    /// `start it with: just run udp-echo-server --port 40123`.
+    fn normalise_servers(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (real, shown) in &self.servers {
+            text = replace_number(&text, *real, *shown);
+        }
+        text
     }
 
     fn normalise_after(&mut self, text: &str, prefix: &str) -> String {
@@ -238,6 +251,27 @@ impl Ports {
         self.known.insert(port, shown);
         shown
     }
+}
+
+/// Replaces the number `real` where it stands alone (not inside a longer
+/// number) with `shown`.
+fn replace_number(text: &str, real: u16, shown: u16) -> String {
+    let real = real.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&real) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + real.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit()) {
+            out.push_str(&real);
+        } else {
+            out.push_str(&shown.to_string());
+        }
+        rest = &rest[at + real.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn bin(env: &Env, name: &str, args: &[String]) -> Command {
@@ -492,6 +526,117 @@ fn shorten_runs(text: &str) -> String {
     out
 }
 
+/// The errors learners meet most, as the programs really print them: each
+/// a run of a lesson program that fails on purpose.
+pub fn errors(env: &Env) -> anyhow::Result<String> {
+    let mut transcript = String::new();
+    // One failing run, its output and exit status.
+    let record = |title: &str, prog: Prog, ports: &mut Ports| -> anyhow::Result<String> {
+        let (ok, text) = prog.finish()?;
+        let status = if ok { "exit status 0" } else { "exit status 1" };
+        let text = ports.normalise(&text);
+        Ok(section(title, &format!("{}\n({status})", text.trim_end())) + "\n")
+    };
+
+    // No server: connection refused.
+    let port = free_port()?;
+    let mut ports = Ports::new(&[(port, 9999)]);
+    let client = Prog::start(bin(
+        env,
+        "tcp-echo-client",
+        &[
+            "--port".into(),
+            port.to_string(),
+            "--message".into(),
+            "hi".into(),
+        ],
+    ))?;
+    transcript.push_str(&record(
+        "no server running: just run tcp-echo-client",
+        client,
+        &mut ports,
+    )?);
+    let py = Prog::start_python(python(
+        env,
+        "crates/tcp-echo/python/client.py",
+        &[port.to_string()],
+    ))?;
+    let (_, text) = py.finish()?;
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    transcript.push_str(&section(
+        "the same in Python: python3 crates/tcp-echo/python/client.py",
+        &format!("Traceback (most recent call last): ...\n{last}\n(exit status 1)"),
+    ));
+    transcript.push('\n');
+
+    // The port is taken: a second server on it.
+    let first = Prog::start(bin(
+        env,
+        "tcp-echo-server",
+        &["--port".into(), "0".into(), "--reply".into(), "hi".into()],
+    ))?;
+    let port = listening_port(&first)?;
+    let mut ports = Ports::new(&[(port, 9999)]);
+    let second = Prog::start(bin(
+        env,
+        "tcp-echo-server",
+        &["--port".into(), port.to_string()],
+    ))?;
+    transcript.push_str(&record(
+        "a second server on the same port: just run tcp-echo-server",
+        second,
+        &mut ports,
+    )?);
+    drop(first);
+
+    // A port that is not a port.
+    let mut ports = Ports::new(&[]);
+    let bad = Prog::start(bin(
+        env,
+        "tcp-echo-client",
+        &["--port".into(), "70000".into()],
+    ))?;
+    let (_, text) = bad.finish()?;
+    transcript.push_str(&section(
+        "a port out of range: just run tcp-echo-client --port 70000",
+        &format!("{}\n(exit status 2)", ports.normalise(&text).trim_end()),
+    ));
+    transcript.push('\n');
+
+    // UDP: nobody listening, and nobody says so.
+    let port = free_udp_port()?;
+    let mut ports = Ports::new(&[(port, 9001)]);
+    let udp = Prog::start(bin(
+        env,
+        "udp-echo-client",
+        &[
+            "--port".into(),
+            port.to_string(),
+            "--message".into(),
+            "hi".into(),
+            "--timeout".into(),
+            "0.5".into(),
+        ],
+    ))?;
+    transcript.push_str(&record(
+        "UDP, no server: just run udp-echo-client --port 9001 --timeout 0.5",
+        udp,
+        &mut ports,
+    )?);
+    Ok(transcript.trim_end().to_string() + "\n")
+}
+
+/// A UDP port nobody uses right now.
+fn free_udp_port() -> anyhow::Result<u16> {
+    Ok(std::net::UdpSocket::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
 /// A port nobody uses right now (the system's choice, released at once).
 fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
@@ -602,6 +747,15 @@ mod tests {
         );
         assert_eq!(shorten_runs(&"x".repeat(30)), "[30 × 'x']");
         assert_eq!(shorten_runs("xx yy"), "xx yy");
+    }
+
+    #[test]
+    fn lone_server_ports_are_normalised() {
+        let mut ports = Ports::new(&[(40123, 9001)]);
+        assert_eq!(
+            ports.normalise("run: x --port 40123 (not 401234)"),
+            "run: x --port 9001 (not 401234)"
+        );
     }
 
     #[test]

@@ -48,6 +48,7 @@ fn sources() -> Vec<(String, Source)> {
         "pitfall-time-wait".into(),
         Source::Scenario(scenarios::time_wait),
     ));
+    all.push(("errors".into(), Source::Scenario(scenarios::errors)));
     all
 }
 
