@@ -48,6 +48,8 @@ pub struct Options {
     pub max_clients: Option<NonZeroUsize>,
     /// `--quiet`: no line per message, nor per client coming and going.
     pub quiet: bool,
+    /// Stack size of each client thread; the binary uses [`STACK_SIZE`].
+    pub stack_size: usize,
 }
 
 // ANCHOR: create
@@ -135,15 +137,16 @@ pub fn serve<R: BufRead + Send + 'static>(
         // the system cannot start another thread.
         let handler = Arc::clone(&handler);
         let started = thread::Builder::new()
-            .stack_size(STACK_SIZE)
+            .stack_size(options.stack_size)
             .spawn(move || handler.serve_client(stream, addr, seat));
         if let Err(e) = started {
             // The closure, with the stream and the seat, was dropped: the
             // connection is closed and its seat is free again.
-            warn!(
-                "cannot start a thread for {addr}: {}; its connection was closed",
-                advice::explain(&e)
-            );
+            // (Shown as the OS words it: advice::explain would read the
+            // EAGAIN of a failed thread start as "timed out".)
+            out.line(format!(
+                "cannot start a thread for {addr}: {e}; its connection was closed"
+            ));
         }
     }
     // ANCHOR_END: serve

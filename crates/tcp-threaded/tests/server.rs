@@ -9,6 +9,7 @@ use std::thread;
 
 use common::Reply;
 use support::{round_trip, Server};
+use tcp_threaded::server::Options;
 use testkit::{read_exact_text, read_to_close};
 
 #[test]
@@ -209,4 +210,29 @@ fn instant_close_and_half_close_are_survived() {
     // And a new client is served as usual.
     let (mut next, _) = server.connect();
     round_trip(&mut next, "hello", "hello");
+}
+
+#[test]
+fn a_thread_that_cannot_start_costs_one_connection_not_the_server() {
+    // No machine can map a 2^62-byte stack: every spawn fails.
+    let server = Server::start_with(Options {
+        reply: Reply::Echo,
+        max_clients: None,
+        quiet: false,
+        stack_size: 1 << 62,
+    });
+    for _ in 0..3 {
+        let mut client = testkit::connect(server.addr);
+        let me = client.local_addr().unwrap();
+        // The connection is closed, and the failure said so on one line.
+        assert!(read_to_close(&mut client).is_empty());
+        let out = server
+            .out
+            .wait_for(&format!("cannot start a thread for {me}: "));
+        assert!(out.contains("; its connection was closed"), "{out}");
+    }
+    // The seats were given back: the server counts no one still connected.
+    let out = server.out.wait_for_count("cannot start a thread", 3);
+    assert!(out.contains("(1 client now)"), "{out}");
+    assert!(!out.contains("(2 clients now)"), "{out}");
 }

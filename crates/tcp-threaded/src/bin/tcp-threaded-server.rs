@@ -46,6 +46,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         reply: Reply::from(&cli.reply),
         max_clients: cli.max_clients,
         quiet: cli.quiet,
+        stack_size: server::STACK_SIZE,
     };
     let typed = common::input::from_args_or_stdin(&[]);
     server::serve(&listener, options, typed, out)

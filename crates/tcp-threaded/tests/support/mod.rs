@@ -100,6 +100,15 @@ pub struct Server {
 
 impl Server {
     pub fn start(reply: Reply, max_clients: usize, quiet: bool) -> Server {
+        Server::start_with(Options {
+            reply,
+            max_clients: NonZeroUsize::new(max_clients),
+            quiet,
+            stack_size: server::STACK_SIZE,
+        })
+    }
+
+    pub fn start_with(options: Options) -> Server {
         let listener = server::bind("127.0.0.1", 0).expect("bind port 0");
         let addr = listener.local_addr().unwrap();
         let out = Transcript::default();
@@ -109,11 +118,6 @@ impl Server {
             pending: Vec::new(),
         };
         let typed = LineSource::reader(BufReader::new(keys), true);
-        let options = Options {
-            reply,
-            max_clients: NonZeroUsize::new(max_clients),
-            quiet,
-        };
         let output = Output::new(out.clone());
         let thread = thread::spawn(move || server::serve(&listener, options, typed, output));
         Server {
