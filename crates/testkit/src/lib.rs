@@ -287,6 +287,11 @@ impl Proc {
         self.collect(status)
     }
 
+    /// The process id (to read `/proc/<pid>/status`, say).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// True while the process is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
