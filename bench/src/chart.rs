@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::report::{duration_us, thousands};
-use crate::results::{Results, Scenario, CLIENTS, PER_CONNECTION_SERVERS, TCP_SERVERS};
+use crate::results::{Results, Scenario, CLIENTS, CONVERSATION_SERVERS, TCP_SERVERS};
 
 /// Width and height of the whole picture, in pixels.
 const SIZE: (u32, u32) = (1000, 420);
@@ -36,17 +36,16 @@ pub fn svg(results: &Results) -> anyhow::Result<String> {
         throughput_panel(&left, &throughput)?;
 
         let mut latency = vec![];
-        for &server in &PER_CONNECTION_SERVERS {
+        for &server in &CONVERSATION_SERVERS {
             for (which, pick) in [
-                (
-                    "p50",
-                    (|r| r.latency_us.p50) as fn(&crate::loadgen::Report) -> f64,
-                ),
-                ("p99", |r| r.latency_us.p99),
+                ("p50", (|f| f.p50) as fn(&crate::loadgen::Latency) -> f64),
+                ("p99", |f| f.p99),
             ] {
                 latency.push(Line {
-                    name: format!("{server} {which}"),
-                    points: points(results, Scenario::TcpOnePerConnection, server, pick),
+                    name: format!("{server} first reply {which}"),
+                    points: points(results, Scenario::TcpConversations, server, |r| {
+                        r.first_reply_us.as_ref().map_or(0.0, pick)
+                    }),
                 });
             }
         }
@@ -114,7 +113,10 @@ fn latency_panel(area: &DrawingArea<SVGBackend, Shift>, lines: &[Line]) -> anyho
     let (low, high) = values.fold((f64::MAX, 1.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let low = if low == f64::MAX { 1.0 } else { low };
     let mut chart = ChartBuilder::on(area)
-        .caption("One message per connection: latency", ("sans-serif", 18))
+        .caption(
+            "Clients arriving at once: wait for a first reply",
+            ("sans-serif", 18),
+        )
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(70)

@@ -18,9 +18,10 @@ use anyhow::{bail, Context};
 use crate::loadgen::{self, Config, Protocol, Report, Stop};
 use crate::report::{duration_us, thousands};
 use crate::results::{
-    Cell, Scenario, CLIENTS, PER_CONNECTION_SERVERS, TCP_SERVERS, UDP_CLIENTS, UDP_SERVERS,
+    Cell, CpuCost, Scenario, CLIENTS, CONVERSATION, CONVERSATION_SERVERS, TCP_SERVERS, THINK_MS,
+    UDP_CLIENTS, UDP_SERVERS,
 };
-use crate::server::{ProcStatus, Server, ThreadSampler};
+use crate::server::{CpuTime, ProcStatus, Server, ThreadSampler};
 
 /// How to run the matrix.
 #[derive(Clone, Debug)]
@@ -91,7 +92,7 @@ pub fn plan(smoke: bool) -> Vec<Plan> {
         return vec![
             cell(Tcp, "baseline", 4),
             cell(Tcp, "tcp-threaded", 4),
-            cell(TcpOnePerConnection, "tcp-serial", 2),
+            cell(TcpConversations, "tcp-serial", 2),
             cell(Udp, "udp-echo", 2),
         ];
     }
@@ -101,9 +102,9 @@ pub fn plan(smoke: bool) -> Vec<Plan> {
     }
     for &n in &CLIENTS {
         plan.extend(
-            PER_CONNECTION_SERVERS
+            CONVERSATION_SERVERS
                 .iter()
-                .map(|&s| cell(TcpOnePerConnection, s, n)),
+                .map(|&s| cell(TcpConversations, s, n)),
         );
     }
     for &n in &UDP_CLIENTS {
@@ -118,6 +119,9 @@ struct Measured {
     report: Report,
     status: Option<ProcStatus>,
     threads: u64,
+    /// CPU used during the load by the server and by this process.
+    server_cpu: Option<CpuTime>,
+    loadgen_cpu: Option<CpuTime>,
 }
 
 /// Runs the plan `repeat` times round-robin; returns the cells (median run
@@ -153,7 +157,7 @@ pub fn run(options: &Options, plan: &[Plan]) -> anyhow::Result<(Vec<Cell>, bool)
 fn scenario_text(scenario: Scenario) -> &'static str {
     match scenario {
         Scenario::Tcp => "tcp",
-        Scenario::TcpOnePerConnection => "tcp, 1 msg/connection",
+        Scenario::TcpConversations => "tcp, conversations",
         Scenario::Udp => "udp",
         Scenario::Tcp1000 => "tcp, 1,000 at once",
     }
@@ -195,10 +199,22 @@ fn median_cell(plan: &Plan, runs: Vec<Result<Measured, String>>) -> Cell {
         clients: plan.clients,
         server_peak_rss_kib: chosen.as_ref().and_then(|m| Some(m.status?.vm_hwm_kib)),
         server_peak_threads: chosen.as_ref().map(|m| m.threads),
+        cpu_per_round_trip_us: chosen.as_ref().and_then(cpu_cost),
         report: chosen.map(|m| m.report),
         runs: rates,
         error,
     }
+}
+
+/// CPU per round trip, if the run did round trips and /proc was readable.
+fn cpu_cost(m: &Measured) -> Option<CpuCost> {
+    let (server, loadgen) = (m.server_cpu?, m.loadgen_cpu?);
+    let per = 1e6 / (m.report.round_trips as f64).max(1.0);
+    (m.report.round_trips > 0).then(|| CpuCost {
+        server_user: server.user_s * per,
+        server_system: server.system_s * per,
+        loadgen: (loadgen.user_s + loadgen.system_s) * per,
+    })
 }
 
 /// One run of one cell: fresh server, load, status, kill.
@@ -206,7 +222,12 @@ fn measure(options: &Options, plan: &Plan, quiet_udp: bool) -> anyhow::Result<Me
     let mut server = start(options, plan.server, quiet_udp)?;
     let sampler = ThreadSampler::start(server.pid());
     let config = config_for(options, plan, server.addr());
+    let (server_before, self_before) = (CpuTime::of(server.pid()), CpuTime::of_self());
     let report = loadgen::run(&config);
+    let server_cpu = CpuTime::of(server.pid())
+        .zip(server_before)
+        .map(|(a, b)| a.since(b));
+    let loadgen_cpu = CpuTime::of_self().zip(self_before).map(|(a, b)| a.since(b));
     let threads = sampler.finish();
     // Read the peak memory before the server is killed.
     let status = server.status();
@@ -215,6 +236,8 @@ fn measure(options: &Options, plan: &Plan, quiet_udp: bool) -> anyhow::Result<Me
         report: report?,
         status,
         threads,
+        server_cpu,
+        loadgen_cpu,
     })
 }
 
@@ -225,13 +248,20 @@ pub fn config_for(options: &Options, plan: &Plan, addr: SocketAddr) -> Config {
     config.progress = std::io::stderr().is_terminal();
     match plan.scenario {
         Scenario::Tcp | Scenario::Tcp1000 => {}
-        Scenario::TcpOnePerConnection => {
-            // Each client connects, sends one message, reads the echo and
-            // closes, over and over; no connect phase, so clients queue in
-            // the server's accept queue as they would in real life.
+        Scenario::TcpConversations => {
+            // Everyone arrives at once (no connect phase: clients queue in
+            // the server's accept queue as they would in real life), has one
+            // conversation and leaves. The pauses keep each connection open
+            // for a while, as a person would; a serial server waits with it.
             config.connect_first = false;
-            config.per_connection = Some(1);
-            config.stop = Stop::After(seconds);
+            config.per_connection = Some(CONVERSATION);
+            config.stop = Stop::RoundTrips(CONVERSATION);
+            config.think = Some(Duration::from_millis(THINK_MS));
+            // Behind 499 conversations, or behind SYNs dropped from a full
+            // accept queue (retried after 1, 3, 7 s), a wait of seconds is
+            // the result to measure, not a failure.
+            config.timeout = Duration::from_secs(20);
+            config.connect_timeout = Duration::from_secs(20);
         }
         Scenario::Udp => {
             config.protocol = Protocol::Udp;
@@ -319,7 +349,8 @@ mod tests {
             for server in ["baseline", "tcp-threaded", "python-threaded"] {
                 assert!(has(Scenario::Tcp, server, n), "{server} at {n}");
             }
-            assert!(has(Scenario::TcpOnePerConnection, "tcp-serial", n));
+            assert!(has(Scenario::TcpConversations, "tcp-serial", n));
+            assert!(has(Scenario::TcpConversations, "tcp-threaded", n));
         }
         assert!(has(Scenario::Udp, "udp-echo", 64) && has(Scenario::Udp, "python-udp", 64));
         assert!(has(Scenario::Tcp1000, "tcp-threaded", 1000));
@@ -353,11 +384,14 @@ mod tests {
                     connect_s: 0.0,
                     peak_connections: 4,
                     latency_us: Default::default(),
+                    first_reply_us: None,
                     errors: 0,
                     error_kinds: Default::default(),
                 },
                 status: None,
                 threads: 5,
+                server_cpu: None,
+                loadgen_cpu: None,
             })
         };
         let cell = median_cell(

@@ -40,6 +40,16 @@ pub fn summary(r: &Report) -> String {
         duration_us(l.mean),
         duration_us(l.max)
     );
+    if let Some(f) = &r.first_reply_us {
+        text += &format!(
+            "first reply p50 {}  p90 {}  p99 {}  mean {}  max {}  (from connect to first echo)\n",
+            duration_us(f.p50),
+            duration_us(f.p90),
+            duration_us(f.p99),
+            duration_us(f.mean),
+            duration_us(f.max)
+        );
+    }
     text += &format!("errors      {}\n", r.errors);
     for (kind, n) in &r.error_kinds {
         text += &format!("            {n} x {kind}\n");

@@ -192,6 +192,50 @@ impl ProcStatus {
     }
 }
 
+/// CPU time a process has used so far: user and kernel (system), seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CpuTime {
+    /// Time running the program's own code.
+    pub user_s: f64,
+    /// Time in the kernel on its behalf: system calls, the TCP/IP stack,
+    /// scheduling.
+    pub system_s: f64,
+}
+
+impl CpuTime {
+    /// Reads /proc/PID/stat (`None` where there is no /proc).
+    pub fn of(pid: u32) -> Option<CpuTime> {
+        CpuTime::parse(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+    }
+
+    /// This process (the load generator runs in it).
+    pub fn of_self() -> Option<CpuTime> {
+        CpuTime::parse(&std::fs::read_to_string("/proc/self/stat").ok()?)
+    }
+
+    /// utime and stime are fields 14 and 15, counted in USER_HZ ticks, which
+    /// Linux fixes at 100 per second for /proc. The program name (field 2)
+    /// may contain spaces, so fields are counted after its closing ')'.
+    pub fn parse(stat: &str) -> Option<CpuTime> {
+        let rest = &stat[stat.rfind(')')? + 1..];
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks =
+            |i: usize| -> Option<f64> { Some(fields.get(i)?.parse::<u64>().ok()? as f64 / 100.0) };
+        Some(CpuTime {
+            user_s: ticks(11)?,
+            system_s: ticks(12)?,
+        })
+    }
+
+    /// The time used between `earlier` and `self`.
+    pub fn since(self, earlier: CpuTime) -> CpuTime {
+        CpuTime {
+            user_s: (self.user_s - earlier.user_s).max(0.0),
+            system_s: (self.system_s - earlier.system_s).max(0.0),
+        }
+    }
+}
+
 /// Samples a process's thread count while a run goes on: the kernel keeps
 /// the peak memory (VmHWM) but not the peak number of threads.
 pub struct ThreadSampler {
@@ -248,6 +292,19 @@ mod tests {
                 threads: 1003
             }
         );
+    }
+
+    #[test]
+    fn parses_proc_stat_with_spaces_in_the_name() {
+        let stat = "4242 (python3 echo) S 1 2 3 4 5 6 7 8 9 10 250 75 0 0 20 0 3";
+        assert_eq!(
+            CpuTime::parse(stat),
+            Some(CpuTime {
+                user_s: 2.5,
+                system_s: 0.75
+            })
+        );
+        assert_eq!(CpuTime::parse("garbage"), None);
     }
 
     #[test]

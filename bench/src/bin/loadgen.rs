@@ -44,6 +44,10 @@ struct Cli {
     /// includes the connect and any wait in the server's accept queue.
     #[arg(long)]
     lazy_connect: bool,
+    /// Milliseconds to pause after each echo before the next message on the
+    /// same connection, as a person would (TCP; not counted in latency).
+    #[arg(long, value_name = "MS")]
+    think: Option<f64>,
     /// Use UDP: datagrams per second; an echo missing after --timeout is lost.
     #[arg(long)]
     udp: bool,
@@ -99,6 +103,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         },
         per_connection: cli.per_connection,
         connect_first: !cli.lazy_connect,
+        think: match cli.think {
+            Some(ms) => Some(seconds(ms / 1000.0, "--think")?),
+            None => None,
+        },
         timeout: seconds(cli.timeout, "--timeout")?,
         connect_timeout: seconds(cli.connect_timeout, "--connect-timeout")?,
         threads: cli.threads,

@@ -75,6 +75,10 @@ pub struct Config {
     /// it starts, and its first round trip includes the connect and any wait
     /// in the server's accept queue: what a client of a serial server feels.
     pub connect_first: bool,
+    /// TCP: pause this long after each echo before the next message on the
+    /// same connection (a person reading and typing). The pause is not part
+    /// of any latency; the connection stays open during it.
+    pub think: Option<Duration>,
     /// Longest wait for one echo (TCP round trip or UDP datagram).
     pub timeout: Duration,
     /// Longest wait for one TCP connect.
@@ -97,6 +101,7 @@ impl Config {
             stop: Stop::After(duration),
             per_connection: None,
             connect_first: true,
+            think: None,
             timeout: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(10),
             threads: 1,
@@ -171,6 +176,11 @@ pub struct Report {
     pub peak_connections: usize,
     /// Round-trip latency, microseconds.
     pub latency_us: Latency,
+    /// TCP with `connect_first` off: latency of each connection's first
+    /// round trip, counted from the start of the connect: how long a new
+    /// client waits for its first answer. None when no connection was
+    /// opened during the measured run.
+    pub first_reply_us: Option<Latency>,
     /// Failed connects, timeouts, resets, wrong echoes, lost datagrams.
     pub errors: u64,
     /// The errors by kind, e.g. `"connect: connection refused": 3`.
@@ -201,6 +211,7 @@ impl Shared {
 #[derive(Default)]
 struct Outcome {
     latencies: Histogram,
+    first_replies: Histogram,
     round_trips: u64,
     errors: BTreeMap<String, u64>,
     /// When the measured run started and when this thread's last client ended.
@@ -254,6 +265,7 @@ pub fn run(config: &Config) -> anyhow::Result<Report> {
             .join()
             .map_err(|_| anyhow::anyhow!("a load generator thread panicked"))??;
         total.latencies.merge(&outcome.latencies);
+        total.first_replies.merge(&outcome.first_replies);
         total.round_trips += outcome.round_trips;
         for (kind, n) in outcome.errors {
             *total.errors.entry(kind).or_insert(0) += n;
@@ -270,8 +282,8 @@ pub fn run(config: &Config) -> anyhow::Result<Report> {
         (Some(start), Some(end)) => end.saturating_duration_since(start).as_secs_f64(),
         _ => 0.0,
     };
-    let micros = |d: Option<Duration>| d.map_or(0.0, |d| d.as_nanos() as f64 / 1000.0);
-    let h = &total.latencies;
+    let first_reply_us = (!config.connect_first && total.first_replies.count() > 0)
+        .then(|| latency_of(&total.first_replies));
     Ok(Report {
         protocol: config.protocol,
         addr: config.addr.to_string(),
@@ -289,16 +301,23 @@ pub fn run(config: &Config) -> anyhow::Result<Report> {
             Protocol::Tcp => shared.peak_open.load(Ordering::Relaxed),
             Protocol::Udp => config.clients,
         },
-        latency_us: Latency {
-            p50: micros(h.percentile(50.0)),
-            p90: micros(h.percentile(90.0)),
-            p99: micros(h.percentile(99.0)),
-            mean: micros(h.mean()),
-            max: micros(h.max()),
-        },
+        latency_us: latency_of(&total.latencies),
+        first_reply_us,
         errors: total.errors.values().sum(),
         error_kinds: total.errors,
     })
+}
+
+/// Percentiles of a histogram, in microseconds (zeros when it is empty).
+fn latency_of(h: &Histogram) -> Latency {
+    let micros = |d: Option<Duration>| d.map_or(0.0, |d| d.as_nanos() as f64 / 1000.0);
+    Latency {
+        p50: micros(h.percentile(50.0)),
+        p90: micros(h.percentile(90.0)),
+        p99: micros(h.percentile(99.0)),
+        mean: micros(h.mean()),
+        max: micros(h.max()),
+    }
 }
 
 fn min_opt(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {

@@ -6,6 +6,8 @@
 //! edge-triggered, so every step runs until the kernel says "would block",
 //! and the next event continues where it stopped.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::io::{self, Read, Write};
 use std::sync::Barrier;
 use std::time::Instant;
@@ -27,6 +29,8 @@ enum Phase {
     Writing,
     /// Waiting for the rest of the echo.
     Reading,
+    /// Pausing before the next message on the same connection (`--think`).
+    Thinking,
     /// Finished or failed; never touched again.
     Done,
 }
@@ -65,6 +69,8 @@ struct Worker<'a> {
     /// the first message.
     measuring: bool,
     end: Option<Instant>,
+    /// Clients thinking, by when they send their next message.
+    waking: BinaryHeap<Reverse<(Instant, usize)>>,
 }
 
 /// Runs `count` clients on this thread; see the module docs of `loadgen`.
@@ -122,6 +128,7 @@ impl<'a> Worker<'a> {
             active: count,
             measuring: false,
             end: None,
+            waking: BinaryHeap::new(),
         })
     }
 
@@ -170,6 +177,7 @@ impl<'a> Worker<'a> {
         while self.active > 0 {
             self.poll_once(&mut events)?;
             let now = Instant::now();
+            self.wake(now);
             if now >= next_scan {
                 self.expire(now);
                 next_scan = now + TICK;
@@ -179,9 +187,14 @@ impl<'a> Worker<'a> {
         Ok(())
     }
 
-    /// Waits (at most one tick) for events and drives the clients they name.
+    /// Waits (at most one tick, or until the next thinking client wakes up)
+    /// for events and drives the clients they name.
     fn poll_once(&mut self, events: &mut Events) -> anyhow::Result<()> {
-        match self.poll.poll(events, Some(TICK)) {
+        let timeout = match self.waking.peek() {
+            Some(Reverse((at, _))) => at.saturating_duration_since(Instant::now()).min(TICK),
+            None => TICK,
+        };
+        match self.poll.poll(events, Some(timeout)) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
             Err(e) => return Err(e.into()),
@@ -295,7 +308,7 @@ impl<'a> Worker<'a> {
                         Err(e) => return self.fail(i, format!("read: {}", describe(&e))),
                     }
                 }
-                Phase::Idle | Phase::Ready | Phase::Done => return,
+                Phase::Idle | Phase::Ready | Phase::Thinking | Phase::Done => return,
             }
         }
     }
@@ -311,9 +324,13 @@ impl<'a> Worker<'a> {
             self.pending -= 1;
             return;
         }
-        self.out
-            .latencies
-            .record(now.saturating_duration_since(c.started));
+        let latency = now.saturating_duration_since(c.started);
+        self.out.latencies.record(latency);
+        if c.on_connection == 0 {
+            // From starting to connect to the first echo: the wait a new
+            // client sees (only with --lazy-connect is the connect measured).
+            self.out.first_replies.record(latency);
+        }
         self.out.round_trips += 1;
         self.shared
             .round_trips
@@ -333,8 +350,27 @@ impl<'a> Worker<'a> {
         } else if self.config.per_connection == Some(c.on_connection) {
             self.close(i);
             self.connect(i, now);
+        } else if let Some(think) = self.config.think {
+            // Like a person reading the answer before typing the next line:
+            // the connection stays open, and a serial server waits with it.
+            c.phase = Phase::Thinking;
+            self.waking.push(Reverse((now + think, i)));
         } else {
             self.begin(i, now);
+        }
+    }
+
+    /// Sends the next message of every client whose think time is over.
+    fn wake(&mut self, now: Instant) {
+        while let Some(&Reverse((at, i))) = self.waking.peek() {
+            if at > now {
+                break;
+            }
+            self.waking.pop();
+            if self.clients[i].phase == Phase::Thinking {
+                self.begin(i, now);
+                self.drive(i, now);
+            }
         }
     }
 
