@@ -168,7 +168,49 @@ pub fn check(krate: &Crate, limits: Limits) -> Result<Report> {
         ]),
         limits.tests,
     )?;
-    Ok(Report::Tested(tested(krate, &tests, limits.tests)))
+    let mut tested = tested(krate, &tests, limits.tests);
+    if tested.timed_out.is_some() {
+        recover_first_failure(krate, &mut tested, limits.tests)?;
+    }
+    Ok(Report::Tested(tested))
+}
+
+/// libtest prints failures' messages only at the end of a run, so a run the
+/// time limit stopped has none: run the first failed test again, alone, to
+/// get its message.
+fn recover_first_failure(krate: &Crate, tested: &mut Tested, limit: Duration) -> Result<()> {
+    let failed = tested.run.with(Verdict::Failed);
+    let Some(first) = tested
+        .order
+        .iter()
+        .find(|name| failed.contains(&name.as_str()))
+        .cloned()
+    else {
+        return Ok(());
+    };
+    if tested.run.panics.contains_key(&first) {
+        return Ok(());
+    }
+    let again = run_limited(
+        &mut krate.cargo(&[
+            "test",
+            "-p",
+            &krate.package,
+            "--no-fail-fast",
+            "--color",
+            "never",
+            "--",
+            "--color",
+            "never",
+            "--exact",
+            &first,
+        ]),
+        limit,
+    )?;
+    if let Some(panics) = libtest::parse_tests(&again.stdout).panics.remove(&first) {
+        tested.run.panics.insert(first, panics);
+    }
+    Ok(())
 }
 
 fn tested(krate: &Crate, tests: &Finished, limit: Duration) -> Tested {
@@ -289,7 +331,7 @@ fn print_tested(krate: &Crate, t: &Tested) {
         say!("\nFirst failure: {name}");
         let panics = t.run.panics.get(name).cloned().unwrap_or_default();
         if panics.is_empty() {
-            say!("  (it printed no panic message)");
+            say!("  (no message: it failed without panicking, or the run was cut short)");
         }
         for Panic { location, message } in panics.iter().take(3) {
             say!("  at {}", krate.shown_location(location));

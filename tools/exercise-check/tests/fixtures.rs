@@ -128,6 +128,12 @@ fn a_hanging_exercise_is_stopped_and_its_processes_killed() {
         "{out}"
     );
     assert!(out.contains("stuck in accept()"), "{out}");
+    // The failure's message, although the stopped run never printed it.
+    assert!(
+        out.contains("First failure: fails_before_the_hang"),
+        "{out}"
+    );
+    assert!(out.contains("a quick failure"), "{out}");
     assert!(started.elapsed() < LIMIT, "bounded");
     // The test binary and the process it started are gone.
     let written = fs::read_to_string(pids.join("pids")).expect("the hanging test ran");
