@@ -6,16 +6,18 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::report::{duration_us, thousands};
+use crate::report::thousands;
 use crate::results::{Results, Scenario, CLIENTS, CONVERSATION_SERVERS, TCP_SERVERS};
 
 /// Width and height of the whole picture, in pixels.
 const SIZE: (u32, u32) = (1000, 420);
 
-/// One line of the chart: a name and its points.
+/// One line of the chart: a name, its points, its colour, solid or dashed.
 struct Line {
     name: String,
     points: Vec<(f64, f64)>,
+    color: RGBColor,
+    dashed: bool,
 }
 
 /// Draws the chart as SVG text.
@@ -31,21 +33,29 @@ pub fn svg(results: &Results) -> anyhow::Result<String> {
             .map(|&server| Line {
                 name: server.to_string(),
                 points: points(results, Scenario::Tcp, server, |r| r.round_trips_per_s),
+                color: color(server),
+                dashed: false,
             })
             .collect();
         throughput_panel(&left, &throughput)?;
 
         let mut latency = vec![];
         for &server in &CONVERSATION_SERVERS {
-            for (which, pick) in [
-                ("p50", (|f| f.p50) as fn(&crate::loadgen::Latency) -> f64),
-                ("p99", |f| f.p99),
+            for (which, pick, dashed) in [
+                (
+                    "p50",
+                    (|f| f.p50) as fn(&crate::loadgen::Latency) -> f64,
+                    false,
+                ),
+                ("p99", |f| f.p99, true),
             ] {
                 latency.push(Line {
                     name: format!("{server} first reply {which}"),
                     points: points(results, Scenario::TcpConversations, server, |r| {
                         r.first_reply_us.as_ref().map_or(0.0, pick)
                     }),
+                    color: color(server),
+                    dashed,
                 });
             }
         }
@@ -70,17 +80,28 @@ fn points(
         .collect()
 }
 
-fn color(i: usize) -> RGBColor {
-    // Colour-blind-safe (Okabe-Ito).
-    const COLORS: [RGBColor; 6] = [
-        RGBColor(0, 114, 178),
-        RGBColor(213, 94, 0),
-        RGBColor(0, 158, 115),
-        RGBColor(204, 121, 167),
-        RGBColor(230, 159, 0),
-        RGBColor(86, 180, 233),
-    ];
-    COLORS[i % COLORS.len()]
+/// Each server keeps its colour in both panels (Okabe-Ito, colour-blind safe).
+fn color(server: &str) -> RGBColor {
+    match server {
+        "baseline" => RGBColor(0, 114, 178),
+        "tcp-threaded" => RGBColor(213, 94, 0),
+        "python-threaded" => RGBColor(0, 158, 115),
+        "tcp-serial" => RGBColor(204, 121, 167),
+        _ => RGBColor(86, 180, 233),
+    }
+}
+
+/// A latency for an axis label, as short as it can be: "50 µs", "2 ms", "1.5 s".
+fn axis_duration(us: f64) -> String {
+    let (value, unit) = if us < 1_000.0 {
+        (us, "µs")
+    } else if us < 1_000_000.0 {
+        (us / 1_000.0, "ms")
+    } else {
+        (us / 1_000_000.0, "s")
+    };
+    let text = format!("{value:.1}");
+    format!("{} {unit}", text.trim_end_matches(".0"))
 }
 
 /// Round trips per second against clients, linear y.
@@ -98,6 +119,7 @@ fn throughput_panel(area: &DrawingArea<SVGBackend, Shift>, lines: &[Line]) -> an
         .build_cartesian_2d((1f64..700f64).log_scale(), 0f64..top)?;
     chart
         .configure_mesh()
+        .light_line_style(WHITE)
         .x_desc("concurrent clients")
         .y_desc("round trips per second")
         .x_label_formatter(&|x| format!("{x:.0}"))
@@ -126,10 +148,11 @@ fn latency_panel(area: &DrawingArea<SVGBackend, Shift>, lines: &[Line]) -> anyho
         )?;
     chart
         .configure_mesh()
+        .light_line_style(WHITE)
         .x_desc("concurrent clients")
         .y_desc("latency (log scale)")
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| duration_us(*y))
+        .y_label_formatter(&|y| axis_duration(*y))
         .draw()?;
     draw_lines(&mut chart, lines)?;
     Ok(())
@@ -143,12 +166,22 @@ where
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
 {
-    for (i, line) in lines.iter().enumerate() {
-        let c = color(i);
-        chart
-            .draw_series(LineSeries::new(line.points.clone(), c.stroke_width(2)))?
-            .label(line.name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+    for line in lines {
+        let c = line.color;
+        let style = c.stroke_width(2);
+        let drawn = if line.dashed {
+            chart.draw_series(DashedLineSeries::new(line.points.clone(), 6, 4, style))?
+        } else {
+            chart.draw_series(LineSeries::new(line.points.clone(), style))?
+        };
+        let dashed = line.dashed;
+        drawn.label(line.name.clone()).legend(move |(x, y)| {
+            // A legend swatch that looks like its line: solid, or two dashes.
+            let dash = if dashed { 8 } else { 20 };
+            EmptyElement::at((x, y))
+                + PathElement::new(vec![(0, 0), (dash, 0)], style)
+                + PathElement::new(vec![(20 - dash, 0), (20, 0)], style)
+        });
         chart.draw_series(line.points.iter().map(|&p| Circle::new(p, 4, c.filled())))?;
     }
     chart
@@ -186,5 +219,17 @@ mod tests {
         let svg = svg(&results).unwrap();
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
         assert!(svg.contains("concurrent clients"));
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::axis_duration;
+
+    #[test]
+    fn axis_labels_are_short() {
+        assert_eq!(axis_duration(50.0), "50 µs");
+        assert_eq!(axis_duration(2_000.0), "2 ms");
+        assert_eq!(axis_duration(1_500_000.0), "1.5 s");
     }
 }

@@ -210,7 +210,7 @@ fn median_cell(plan: &Plan, runs: Vec<Result<Measured, String>>) -> Cell {
 fn cpu_cost(m: &Measured) -> Option<CpuCost> {
     let (server, loadgen) = (m.server_cpu?, m.loadgen_cpu?);
     let per = 1e6 / (m.report.round_trips as f64).max(1.0);
-    (m.report.round_trips > 0).then(|| CpuCost {
+    (m.report.round_trips > 0).then_some(CpuCost {
         server_user: server.user_s * per,
         server_system: server.system_s * per,
         loadgen: (loadgen.user_s + loadgen.system_s) * per,

@@ -41,6 +41,10 @@ struct Cli {
     /// (default: ROOT/book/src/benchmark).
     #[arg(long)]
     book_dir: Option<PathBuf>,
+    /// Measure nothing: redraw the book's tables and chart from a results
+    /// JSON written earlier (e.g. bench/results/latest.json).
+    #[arg(long, value_name = "JSON", conflicts_with = "smoke")]
+    redraw: Option<PathBuf>,
 }
 
 /// Open files the full matrix needs: 1,000 client sockets in this process,
@@ -61,6 +65,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             .context("cannot tell where this program is")?
             .to_path_buf(),
     };
+    let book_dir = cli
+        .book_dir
+        .clone()
+        .unwrap_or_else(|| root.join("book/src/benchmark"));
+    if let Some(path) = &cli.redraw {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let results: Results = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a results file", path.display()))?;
+        write_book(&results, &book_dir)?;
+        println!(
+            "redrew table.md, summary.md, chart.svg in {}",
+            book_dir.display()
+        );
+        return Ok(());
+    }
     let options = Options {
         root: root.clone(),
         bin_dir,
@@ -139,9 +159,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             .cells
             .iter()
             .filter(|c| {
-                c.report
+                !c.report
                     .as_ref()
-                    .is_none_or(|r| r.round_trips == 0 || r.errors > 0)
+                    .is_some_and(|r| r.round_trips > 0 && r.errors == 0)
             })
             .map(|c| format!("{} ({} clients)", c.server, c.clients))
             .collect();
@@ -167,14 +187,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .json
         .clone()
         .unwrap_or_else(|| root.join("bench/results/latest.json"));
-    let book_dir = cli
-        .book_dir
-        .clone()
-        .unwrap_or_else(|| root.join("book/src/benchmark"));
     write(&json_path, &serde_json::to_string_pretty(&results)?)?;
-    write(&book_dir.join("table.md"), &tables)?;
-    write(&book_dir.join("summary.md"), &summary)?;
-    write(&book_dir.join("chart.svg"), &bench::chart::svg(&results)?)?;
+    write_book(&results, &book_dir)?;
     println!(
         "wrote {}, and table.md, summary.md, chart.svg in {}",
         json_path.display(),
@@ -189,6 +203,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Writes the book's files: the tables, the summary, the chart.
+fn write_book(results: &Results, book_dir: &Path) -> anyhow::Result<()> {
+    write(
+        &book_dir.join("table.md"),
+        &results::markdown_tables(results),
+    )?;
+    write(
+        &book_dir.join("summary.md"),
+        &results::markdown_summary(results),
+    )?;
+    write(&book_dir.join("chart.svg"), &bench::chart::svg(results)?)
 }
 
 fn is_built(bin_dir: &Path, server: &str) -> bool {

@@ -10,12 +10,15 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io::{self, Read, Write};
 use std::sync::Barrier;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
 
 use super::{pattern, Config, Outcome, Shared, Stop, CONNECT_WINDOW, PATTERN_SHIFTS, TICK};
+
+/// Clients connected per turn of the event loop when many arrive at once.
+const ARRIVAL_BATCH: usize = 8;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Phase {
@@ -146,7 +149,7 @@ impl<'a> Worker<'a> {
                 self.connect(next, Instant::now());
                 next += 1;
             }
-            self.poll_once(&mut events)?;
+            self.poll_once(&mut events, false)?;
             self.expire(Instant::now());
         }
         self.out.connect_s = began.elapsed().as_secs_f64();
@@ -162,20 +165,31 @@ impl<'a> Worker<'a> {
             Stop::After(duration) => Some(start + duration),
             Stop::RoundTrips(_) => None,
         };
+        let mut arriving = vec![];
         for i in 0..self.clients.len() {
             match self.clients[i].phase {
                 Phase::Ready => {
                     self.begin(i, start);
                     self.drive(i, start);
                 }
-                Phase::Idle => self.connect(i, start),
+                Phase::Idle => arriving.push(i),
                 _ => {}
             }
         }
+        // Clients not yet connected arrive now, a batch per turn of the
+        // loop: a connect on loopback costs tens of microseconds, and
+        // issuing 500 before serving any event would charge the first
+        // clients' echoes with the time spent connecting the last ones.
+        let mut arriving = arriving.into_iter();
         let mut events = Events::with_capacity(1024);
         let mut next_scan = start + TICK;
         while self.active > 0 {
-            self.poll_once(&mut events)?;
+            let mut connected_some = false;
+            for i in arriving.by_ref().take(ARRIVAL_BATCH) {
+                self.connect(i, Instant::now());
+                connected_some = true;
+            }
+            self.poll_once(&mut events, connected_some)?;
             let now = Instant::now();
             self.wake(now);
             if now >= next_scan {
@@ -187,10 +201,11 @@ impl<'a> Worker<'a> {
         Ok(())
     }
 
-    /// Waits (at most one tick, or until the next thinking client wakes up)
-    /// for events and drives the clients they name.
-    fn poll_once(&mut self, events: &mut Events) -> anyhow::Result<()> {
+    /// Waits (at most one tick, or until the next thinking client wakes up;
+    /// not at all if `busy`) for events and drives the clients they name.
+    fn poll_once(&mut self, events: &mut Events, busy: bool) -> anyhow::Result<()> {
         let timeout = match self.waking.peek() {
+            _ if busy => Duration::ZERO,
             Some(Reverse((at, _))) => at.saturating_duration_since(Instant::now()).min(TICK),
             None => TICK,
         };
