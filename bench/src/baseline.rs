@@ -15,6 +15,7 @@ use std::time::Duration;
 /// Bytes per read: the tutorials' `recv(1024)`, as the lesson servers use.
 pub const BUF_SIZE: usize = 1024;
 
+// ANCHOR: serve
 /// Accepts clients forever, one thread each, echoing everything they send.
 pub fn serve(listener: &TcpListener) -> io::Result<()> {
     loop {
@@ -31,7 +32,9 @@ pub fn serve(listener: &TcpListener) -> io::Result<()> {
         }
     }
 }
+// ANCHOR_END: serve
 
+// ANCHOR: echo
 /// Echoes one client until it closes (or the connection fails).
 pub fn echo(mut stream: TcpStream) {
     let mut buf = [0u8; BUF_SIZE];
@@ -46,3 +49,4 @@ pub fn echo(mut stream: TcpStream) {
         }
     }
 }
+// ANCHOR_END: echo

@@ -110,6 +110,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     );
     println!("{}; {}", machine.rustc, machine.python);
     println!("load average before the run: {:.2}", machine.load_before);
+    if machine.load_before > 1.0 {
+        println!(
+            "warning: other programs are using the CPU (load {:.2}); the numbers will be noisy",
+            machine.load_before
+        );
+    }
     println!("{note}\n");
 
     let mut plan = matrix::plan(cli.smoke);
