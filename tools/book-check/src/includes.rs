@@ -35,12 +35,14 @@ pub fn check(book: &Path) -> anyhow::Result<Verdict> {
     chapters.sort();
     let mut problems = Vec::new();
     let mut count = 0;
+    let mut included = Vec::new();
     for chapter in &chapters {
         let text = std::fs::read_to_string(chapter)
             .with_context(|| format!("cannot read {}", chapter.display()))?;
         let dir = chapter.parent().unwrap_or(&src);
         for include in find_includes(&text) {
             count += 1;
+            included.push(dir.join(&include.path));
             if let Err(problem) = resolve(dir, &include) {
                 problems.push(format!(
                     "{}:{}: {{{{#include {}{}}}}}: {problem}",
@@ -56,13 +58,61 @@ pub fn check(book: &Path) -> anyhow::Result<Verdict> {
             }
         }
     }
+    let exercises = uncovered_exercises(book, &included);
+    problems.extend(exercises.missing);
     Ok(Verdict::from(
         problems,
         format!(
-            "{count} includes in {} chapters, all non-empty",
-            chapters.len()
+            "{count} includes in {} chapters, all non-empty; the solutions of all {} exercises shown",
+            chapters.len(),
+            exercises.count
         ),
     ))
+}
+
+/// How many exercises there are, and those whose solution no chapter includes.
+struct Coverage {
+    count: usize,
+    missing: Vec<String>,
+}
+
+/// Every `solutions/NN-name/` must have its `src/lib.rs` included in the
+/// book, so a new exercise cannot be left out of the Exercises chapter.
+fn uncovered_exercises(book: &Path, included: &[PathBuf]) -> Coverage {
+    let solutions = book.join("../solutions");
+    let included: Vec<PathBuf> = included
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
+    let mut coverage = Coverage {
+        count: 0,
+        missing: Vec::new(),
+    };
+    let Ok(entries) = std::fs::read_dir(&solutions) else {
+        return coverage; // no exercises (yet)
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("Cargo.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    names.sort();
+    for name in names {
+        coverage.count += 1;
+        let lib = solutions.join(&name).join("src/lib.rs");
+        let shown = lib
+            .canonicalize()
+            .map(|lib| included.contains(&lib))
+            .unwrap_or(false);
+        if !shown {
+            coverage.missing.push(format!(
+                "exercise {name}: no chapter includes solutions/{name}/src/lib.rs; \
+                 add it to exercises.md"
+            ));
+        }
+    }
+    coverage
 }
 
 fn markdown_files(dir: &Path, found: &mut Vec<PathBuf>) -> anyhow::Result<()> {
@@ -115,7 +165,9 @@ pub fn find_includes(text: &str) -> Vec<Include> {
 
 /// The text an include yields, or why it yields none.
 pub fn resolve(dir: &Path, include: &Include) -> Result<String, String> {
-    let file = dir.join(&include.path);
+    // `book/src/lessons/../../../crates/x.rs` reads better as `crates/x.rs`.
+    let joined = dir.join(&include.path);
+    let file = crate::links::normalise(&joined).unwrap_or(joined);
     let text = std::fs::read_to_string(&file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let excerpt = match include.selector.as_deref() {

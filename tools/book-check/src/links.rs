@@ -153,7 +153,7 @@ fn relative_target(href: &str) -> Option<(String, Option<String>)> {
 
 /// Resolves `.` and `..` without touching the file system; `None` when
 /// `..` climbs above the root.
-fn normalise(path: &Path) -> Option<PathBuf> {
+pub fn normalise(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
