@@ -12,7 +12,6 @@
 //! also runs once the command ends, to clear up strays a test leaked.
 
 use std::io::{Read, Write};
-use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -48,11 +47,10 @@ impl Finished {
 /// Runs `cmd` (stdin closed, output captured) for at most `limit`.
 pub fn run_limited(cmd: &mut Command, limit: Duration) -> Result<Finished> {
     let started = Instant::now();
-    let mut child = cmd
+    let mut child = own_group(cmd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(0)
         .spawn()
         .with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
     let group = child.id();
@@ -88,6 +86,14 @@ pub fn run_limited(cmd: &mut Command, limit: Duration) -> Result<Finished> {
         stderr: stderr.text(),
         elapsed,
     })
+}
+
+/// Makes `cmd` start a process group of its own (Unix). Elsewhere there is
+/// no group and no `sh`: the time limit then stops cargo only.
+fn own_group(cmd: &mut Command) -> &mut Command {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(cmd, 0);
+    cmd
 }
 
 /// Output read from a pipe by a thread of its own.
@@ -137,14 +143,12 @@ impl Reaper {
         // `read` returns on our newline or on end of file (we died); either
         // way the group is killed. dash's kill wants `-PGID`, not `-- -PGID`.
         let script = format!("read line; kill -KILL -{group} 2>/dev/null; exit 0");
-        let spawned = Command::new("sh")
-            .args(["-c", &script])
+        // Its own group: Ctrl-C at the terminal must not kill the reaper
+        // before it has done its job.
+        let spawned = own_group(Command::new("sh").args(["-c", &script]))
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            // Its own group: Ctrl-C at the terminal must not kill the reaper
-            // before it has done its job.
-            .process_group(0)
             .spawn();
         match spawned {
             Ok(mut child) => Reaper {
