@@ -18,13 +18,23 @@ use crate::Verdict;
 pub struct OutDir(PathBuf);
 
 impl OutDir {
-    /// Creates an empty directory under the system's temporary directory.
-    pub fn new() -> anyhow::Result<OutDir> {
+    /// Creates an empty directory under the workspace's `target/book-check/`
+    /// (next to the book, git-ignored). Not the system's /tmp: a browser
+    /// installed as a snap cannot read /tmp, and the layout check opens
+    /// these pages in one.
+    pub fn new(book: &Path) -> anyhow::Result<OutDir> {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or_default();
-        let dir = std::env::temp_dir().join(format!("book-check-{}-{stamp}", std::process::id()));
+        let root = book
+            .canonicalize()
+            .with_context(|| format!("cannot find {}", book.display()))?;
+        let dir = root
+            .parent()
+            .unwrap_or(&root)
+            .join("target/book-check")
+            .join(format!("{}-{stamp}", std::process::id()));
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
         Ok(OutDir(dir))

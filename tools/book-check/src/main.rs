@@ -141,7 +141,7 @@ fn run(cli: &Cli) -> anyhow::Result<bool> {
     let mut ok = true;
     match &cli.command {
         Command::Build => {
-            let out = build::OutDir::new()?;
+            let out = build::OutDir::new(book)?;
             ok &= report("build", build::check(book, out.path()));
         }
         Command::Includes => ok &= report("includes", includes::check(book)),
@@ -158,7 +158,7 @@ fn run(cli: &Cli) -> anyhow::Result<bool> {
             ok &= report("layout", layout::check(out.path()));
         }
         Command::All { bins } => {
-            let out = build::OutDir::new()?;
+            let out = build::OutDir::new(book)?;
             let built_ok = report("build", build::check(book, out.path()));
             ok &= built_ok;
             ok &= report("includes", includes::check(book));
@@ -177,7 +177,7 @@ fn run(cli: &Cli) -> anyhow::Result<bool> {
 
 /// Builds the book for a check that reads the HTML; a failed build is an error.
 fn built(book: &Path) -> anyhow::Result<build::OutDir> {
-    let out = build::OutDir::new()?;
+    let out = build::OutDir::new(book)?;
     if let Verdict::Fail(problems) = build::check(book, out.path())? {
         anyhow::bail!(
             "the book does not build cleanly:\n  {}",
