@@ -79,11 +79,13 @@ pub fn check(book: &Path, out: &Path) -> anyhow::Result<Verdict> {
         .collect();
     if !run.success {
         problems.push(format!("mdbook build failed ({})", run.status));
-        problems.extend(
-            run.stderr
-                .lines()
-                .map(|l| format!("mdbook: {}", strip_ansi(l))),
-        );
+        // The lines around the error that do not say "error" themselves.
+        for line in run.stderr.lines().map(strip_ansi) {
+            let line = format!("mdbook: {}", line.trim());
+            if !problems.contains(&line) && !line.contains(" INFO ") {
+                problems.push(line);
+            }
+        }
     }
     let pages = count_pages(out);
     if run.success && pages == 0 {
