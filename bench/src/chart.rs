@@ -125,7 +125,8 @@ fn throughput_panel(area: &DrawingArea<SVGBackend, Shift>, lines: &[Line]) -> an
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| thousands(*y))
         .draw()?;
-    draw_lines(&mut chart, lines)?;
+    // Throughput is highest at 8-64 clients, top middle: the legend goes low.
+    draw_lines(&mut chart, lines, SeriesLabelPosition::LowerLeft)?;
     Ok(())
 }
 
@@ -154,13 +155,15 @@ fn latency_panel(area: &DrawingArea<SVGBackend, Shift>, lines: &[Line]) -> anyho
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| axis_duration(*y))
         .draw()?;
-    draw_lines(&mut chart, lines)?;
+    // Latency grows to the right: the top left stays empty.
+    draw_lines(&mut chart, lines, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }
 
 fn draw_lines<'a, X, Y>(
     chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
     lines: &[Line],
+    legend: SeriesLabelPosition,
 ) -> anyhow::Result<()>
 where
     X: Ranged<ValueType = f64>,
@@ -186,7 +189,7 @@ where
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(legend)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .draw()?;

@@ -19,7 +19,7 @@ use crate::loadgen::{self, Config, Protocol, Report, Stop};
 use crate::report::{duration_us, thousands};
 use crate::results::{
     Cell, CpuCost, Scenario, CLIENTS, CONVERSATION, CONVERSATION_SERVERS, TCP_SERVERS, THINK_MS,
-    UDP_CLIENTS, UDP_SERVERS,
+    THOUSAND_SERVERS, UDP_CLIENTS, UDP_SERVERS,
 };
 use crate::server::{CpuTime, ProcStatus, Server, ThreadSampler};
 
@@ -110,7 +110,7 @@ pub fn plan(smoke: bool) -> Vec<Plan> {
     for &n in &UDP_CLIENTS {
         plan.extend(UDP_SERVERS.iter().map(|&s| cell(Udp, s, n)));
     }
-    plan.push(cell(Tcp1000, "tcp-threaded", 1000));
+    plan.extend(THOUSAND_SERVERS.iter().map(|&s| cell(Tcp1000, s, 1000)));
     plan
 }
 
@@ -198,6 +198,7 @@ fn median_cell(plan: &Plan, runs: Vec<Result<Measured, String>>) -> Cell {
         server: plan.server.to_string(),
         clients: plan.clients,
         server_peak_rss_kib: chosen.as_ref().and_then(|m| Some(m.status?.vm_hwm_kib)),
+        server_peak_virtual_kib: chosen.as_ref().and_then(|m| Some(m.status?.vm_peak_kib)),
         server_peak_threads: chosen.as_ref().map(|m| m.threads),
         cpu_per_round_trip_us: chosen.as_ref().and_then(cpu_cost),
         report: chosen.map(|m| m.report),

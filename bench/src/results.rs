@@ -40,6 +40,9 @@ pub struct Cell {
     pub runs: Vec<f64>,
     /// The server's peak resident memory (VmHWM) in the median run, KiB.
     pub server_peak_rss_kib: Option<u64>,
+    /// The server's peak virtual memory (VmPeak) in the median run, KiB.
+    #[serde(default)]
+    pub server_peak_virtual_kib: Option<u64>,
     /// The most threads the server had during the median run.
     pub server_peak_threads: Option<u64>,
     /// CPU time per round trip in the median run, microseconds.
@@ -324,6 +327,8 @@ fn pivot(
 pub const TCP_SERVERS: [&str; 3] = ["baseline", "tcp-threaded", "python-threaded"];
 /// The servers measured with conversations.
 pub const CONVERSATION_SERVERS: [&str; 2] = ["tcp-serial", "tcp-threaded"];
+/// The servers given 1,000 clients at once.
+pub const THOUSAND_SERVERS: [&str; 3] = ["tcp-threaded", "baseline", "python-threaded"];
 /// The UDP servers.
 pub const UDP_SERVERS: [&str; 2] = ["udp-echo", "python-udp"];
 /// Client counts of the UDP runs.
@@ -419,39 +424,46 @@ pub fn markdown_tables(results: &Results) -> String {
     );
     md += &pivot(results, Udp, &UDP_SERVERS, &UDP_CLIENTS, rate_text);
 
-    md += "\n**1,000 clients connected at once to tcp-threaded**\n\n";
+    md += "\n**1,000 clients connected at once** (each thread-per-client server then \
+           runs 1,001 threads; memory read from /proc at the end of the run)\n\n";
     let header = [
+        "server",
         "connected at once",
         "round trips/s",
         "p50 / p99",
         "errors",
-        "server peak RSS",
-        "server threads",
+        "peak RSS",
+        "peak virtual memory",
+        "threads",
     ];
-    let cell = results.cell(Tcp1000, "tcp-threaded", 1000);
-    let row = match cell {
-        Some(
-            c @ Cell {
-                report: Some(r), ..
-            },
-        ) => vec![
-            thousands(r.peak_connections as f64),
-            thousands(r.round_trips_per_s),
-            latency_text(Some(c)),
-            r.errors.to_string(),
-            mib(c.server_peak_rss_kib),
-            c.server_peak_threads.map_or("-".into(), |t| t.to_string()),
-        ],
-        _ => vec![
-            "failed".into(),
-            "-".into(),
-            "-".into(),
-            "-".into(),
-            "-".into(),
-            "-".into(),
-        ],
-    };
-    md += &table(&header, &[row]);
+    let rows: Vec<Vec<String>> = THOUSAND_SERVERS
+        .iter()
+        .map(|&server| {
+            let cell = results.cell(Tcp1000, server, 1000);
+            match cell {
+                Some(
+                    c @ Cell {
+                        report: Some(r), ..
+                    },
+                ) => vec![
+                    server.to_string(),
+                    thousands(r.peak_connections as f64),
+                    thousands(r.round_trips_per_s),
+                    latency_text(Some(c)),
+                    r.errors.to_string(),
+                    mib(c.server_peak_rss_kib),
+                    mib(c.server_peak_virtual_kib),
+                    c.server_peak_threads.map_or("-".into(), |t| t.to_string()),
+                ],
+                other => {
+                    let mut row = vec![server.to_string(), rate_text(other)];
+                    row.resize(header.len(), "-".into());
+                    row
+                }
+            }
+        })
+        .collect();
+    md += &table(&header, &rows);
     md
 }
 
@@ -535,6 +547,7 @@ mod tests {
             report: Some(report(clients, rate, p50)),
             runs: vec![rate],
             server_peak_rss_kib: Some(8 * 1024),
+            server_peak_virtual_kib: Some(80 * 1024),
             server_peak_threads: Some(clients as u64 + 1),
             cpu_per_round_trip_us: Some(CpuCost {
                 server_user: 1.5,

@@ -156,6 +156,8 @@ fn drain(from: impl Read + Send + 'static, tail: Tail, mut first: Option<mpsc::S
 pub struct ProcStatus {
     /// Peak resident set size ("high water mark"), KiB.
     pub vm_hwm_kib: u64,
+    /// Peak virtual memory (address space reserved, touched or not), KiB.
+    pub vm_peak_kib: u64,
     /// Resident set size now, KiB.
     pub vm_rss_kib: u64,
     /// Threads now.
@@ -183,6 +185,7 @@ impl ProcStatus {
                 .unwrap_or(0);
             match key {
                 "VmHWM" => status.vm_hwm_kib = number,
+                "VmPeak" => status.vm_peak_kib = number,
                 "VmRSS" => status.vm_rss_kib = number,
                 "Threads" => status.threads = number,
                 _ => {}
@@ -288,6 +291,7 @@ mod tests {
             status,
             ProcStatus {
                 vm_hwm_kib: 9876,
+                vm_peak_kib: 100000,
                 vm_rss_kib: 5432,
                 threads: 1003
             }
