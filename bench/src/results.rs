@@ -467,9 +467,8 @@ pub fn markdown_tables(results: &Results) -> String {
     md
 }
 
-/// The book's summary (`book/src/benchmark/summary.md`): machine, ratios,
-/// targets.
-pub fn markdown_summary(results: &Results) -> String {
+/// Where it ran (`book/src/benchmark/machine.md`).
+pub fn markdown_machine(results: &Results) -> String {
     let m = &results.machine;
     let mut md = String::new();
     md += &format!(
@@ -480,7 +479,13 @@ pub fn markdown_summary(results: &Results) -> String {
         "- Load average (1 min) before / after the run: {:.2} / {:.2}\n",
         m.load_before, results.load_after
     );
-    md += &format!("- {}\n\n", results.note);
+    md += &format!("- {}\n", results.note);
+    md
+}
+
+/// The ratios and the targets (`book/src/benchmark/targets.md`).
+pub fn markdown_targets(results: &Results) -> String {
+    let mut md = String::new();
     md += "Ratios measured in this run:\n\n";
     for r in &results.ratios {
         let value = r
@@ -673,7 +678,8 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("100 µs / 300 µs"), "{md}");
-        let summary = markdown_summary(&results);
+        let summary = markdown_targets(&results);
+        assert!(markdown_machine(&results).contains("shared"));
         assert!(
             summary.contains("| PASS |") && summary.contains("0.90x"),
             "{summary}"

@@ -37,7 +37,7 @@ struct Cli {
     /// Results JSON (default: ROOT/bench/results/latest.json).
     #[arg(long)]
     json: Option<PathBuf>,
-    /// Where the book's table.md, summary.md and chart.svg go
+    /// Where the book's table.md, machine.md, targets.md and chart.svg go
     /// (default: ROOT/book/src/benchmark).
     #[arg(long)]
     book_dir: Option<PathBuf>,
@@ -76,7 +76,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             .with_context(|| format!("{} is not a results file", path.display()))?;
         write_book(&results, &book_dir)?;
         println!(
-            "redrew table.md, summary.md, chart.svg in {}",
+            "redrew table.md, machine.md, targets.md, chart.svg in {}",
             book_dir.display()
         );
         return Ok(());
@@ -186,7 +186,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 
     let tables = results::markdown_tables(&results);
-    let summary = results::markdown_summary(&results);
+    let summary = format!(
+        "{}\n{}",
+        results::markdown_machine(&results),
+        results::markdown_targets(&results)
+    );
     println!("\n{tables}\n{summary}");
 
     let json_path = cli
@@ -196,7 +200,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     write(&json_path, &serde_json::to_string_pretty(&results)?)?;
     write_book(&results, &book_dir)?;
     println!(
-        "wrote {}, and table.md, summary.md, chart.svg in {}",
+        "wrote {}, and table.md, machine.md, targets.md, chart.svg in {}",
         json_path.display(),
         book_dir.display()
     );
@@ -218,8 +222,12 @@ fn write_book(results: &Results, book_dir: &Path) -> anyhow::Result<()> {
         &results::markdown_tables(results),
     )?;
     write(
-        &book_dir.join("summary.md"),
-        &results::markdown_summary(results),
+        &book_dir.join("machine.md"),
+        &results::markdown_machine(results),
+    )?;
+    write(
+        &book_dir.join("targets.md"),
+        &results::markdown_targets(results),
     )?;
     write(&book_dir.join("chart.svg"), &bench::chart::svg(results)?)
 }
