@@ -21,7 +21,7 @@ run bin *args:
 # Run a lesson's server and client together on scripted input, both sides shown: `just demo tcp-echo` (add --transcript for the book's form).
 demo lesson *flags:
     @cargo build -q --bins
-    @target/debug/demo {{lesson}} {{flags}}
+    @cargo run -q -p demo -- {{lesson}} {{flags}}
 
 # Everything CI checks: formatting, clippy, every test, the exercises, the book and the benchmark smoke run.
 test: lint test-rust test-exercises test-book test-bench
