@@ -24,7 +24,11 @@ demo lesson *flags:
     @cargo run -q -p demo -- {{lesson}} {{flags}}
 
 # Everything CI checks: formatting, clippy, every test, the exercises, the book and the benchmark smoke run.
-test: lint test-rust test-exercises test-book test-bench
+test: _book-tools lint test-rust test-exercises test-book test-bench
+
+# The book's pinned tools, installed once (`cargo install --locked`), then skipped.
+_book-tools:
+    @scripts/install-tools.sh book
 
 # Formatting and lints: `cargo fmt --check`, clippy with warnings as errors.
 lint:
@@ -35,6 +39,6 @@ lint:
 test-rust:
     cargo test --workspace
 
-# Install the pinned tools the book and its checks need (mdbook, mdbook-mermaid).
+# Install the pinned tools: just, mdbook, mdbook-mermaid, and Chromium for the book's layout check (apt-get, as root).
 setup:
-    scripts/install-tools.sh
+    scripts/install-tools.sh all

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the pinned tools this project uses, skipping any already present
 # at the pinned version: just, mdbook, mdbook-mermaid, and Debian's Chromium
-# for the book's layout check. Used by `just setup` and by CI (.ci/run);
-# `scripts/install-tools.sh book` installs only what the book needs.
+# for the book's layout check. Used by `just setup`, `just test` (book
+# tools only) and CI (.ci/run).
 set -euo pipefail
 
 JUST_VERSION=1.59.0
@@ -48,12 +48,24 @@ install_chromium() {
   fi
 }
 
+# What to install: all (default), just, book (mdbook and mdbook-mermaid), or
+# chromium. `just test` asks for `book` only: it never changes system
+# packages on a learner's machine.
 only=${1:-all}
+case "$only" in
+  all | just | book | chromium) ;;
+  *)
+    echo "usage: $0 [all|just|book|chromium]" >&2
+    exit 2
+    ;;
+esac
 if [ "$only" = all ] || [ "$only" = just ]; then
   install_crate just "$JUST_VERSION"
 fi
 if [ "$only" = all ] || [ "$only" = book ]; then
   install_crate mdbook "$MDBOOK_VERSION"
   install_crate mdbook-mermaid "$MDBOOK_MERMAID_VERSION"
+fi
+if [ "$only" = all ] || [ "$only" = chromium ]; then
   install_chromium
 fi
