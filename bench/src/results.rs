@@ -141,6 +141,10 @@ impl Results {
             _ => None,
         };
         let threaded = |n| self.rate(Tcp, "tcp-threaded", n);
+        let cpu_total = |server| {
+            let cost = self.cell(Tcp, server, 64)?.cpu_per_round_trip_us?;
+            Some(cost.server_user + cost.server_system)
+        };
         let vs_baseline_64 = ratio(threaded(64), self.rate(Tcp, "baseline", 64));
         let vs_python_64 = ratio(threaded(64), self.rate(Tcp, "python-threaded", 64));
         let vs_python_500 = ratio(threaded(500), self.rate(Tcp, "python-threaded", 500));
@@ -164,6 +168,14 @@ impl Results {
             Ratio {
                 name: "udp-echo / python-udp at 64 clients".into(),
                 value: udp_vs_python,
+            },
+            // Not a target, an explanation: how much more CPU Python spends
+            // per message, whoever else shares the cores.
+            Ratio {
+                name:
+                    "server CPU time per round trip, python-threaded / tcp-threaded at 64 clients"
+                        .into(),
+                value: ratio(cpu_total("python-threaded"), cpu_total("tcp-threaded")),
             },
         ];
 
