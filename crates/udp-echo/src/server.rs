@@ -36,10 +36,15 @@ pub fn bind(host: &str, port: u16) -> anyhow::Result<UdpSocket> {
 
 // ANCHOR: loop
 /// Serves datagrams forever (the tutorial answers one and exits; seed 001's
-/// server loops, and so does this lesson).
-pub fn serve(socket: &UdpSocket, answer: &Answer, out: &mut impl Write) -> anyhow::Result<()> {
+/// server loops, and so does this lesson). `quiet`: see [`serve_one`].
+pub fn serve(
+    socket: &UdpSocket,
+    answer: &Answer,
+    quiet: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     loop {
-        serve_one(socket, answer, out)?;
+        serve_one(socket, answer, quiet, out)?;
     }
 }
 // ANCHOR_END: loop
@@ -47,8 +52,15 @@ pub fn serve(socket: &UdpSocket, answer: &Answer, out: &mut impl Write) -> anyho
 /// Steps 3-4: receive one datagram, print its sender and text, answer it.
 ///
 /// A sender that cannot be answered is reported on `out` and the server goes
-/// on; only a failure of the server's own socket is an error.
-pub fn serve_one(socket: &UdpSocket, answer: &Answer, out: &mut impl Write) -> anyhow::Result<()> {
+/// on; only a failure of the server's own socket is an error. `quiet`
+/// (`--quiet`, for benchmarks): no line per datagram, so the server is not
+/// measuring its terminal; problems are still reported.
+pub fn serve_one(
+    socket: &UdpSocket,
+    answer: &Answer,
+    quiet: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     // ANCHOR: recv
     // 3. recvfrom(): ONE whole datagram, and the address of whoever sent it.
     //    The buffer holds the largest IPv4 datagram; the tutorial's 1024
@@ -71,8 +83,10 @@ pub fn serve_one(socket: &UdpSocket, answer: &Answer, out: &mut impl Write) -> a
     debug!("recv_from: {n} bytes from {peer}");
     // A datagram is always complete, so it is decoded whole; invalid UTF-8
     // shows as U+FFFD instead of raising like Python's decode().
-    let text = Encoding::Utf8.decode_all(&buf[..n]);
-    writeln!(out, "received from {peer}: {text}")?;
+    if !quiet {
+        let text = Encoding::Utf8.decode_all(&buf[..n]);
+        writeln!(out, "received from {peer}: {text}")?;
+    }
     // ANCHOR_END: recv
 
     // ANCHOR: send

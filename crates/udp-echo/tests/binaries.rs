@@ -36,6 +36,29 @@ fn binaries_talk_to_each_other() {
 }
 
 #[test]
+fn quiet_server_echoes_but_prints_only_its_listening_line() {
+    let mut server = Proc::spawn(SERVER, &["--port", "0", "--quiet"]);
+    let addr = server.listening_addr();
+    let peer = udp_socket();
+    let mut buf = [0u8; 64];
+    for datagram in ["hello 你好".as_bytes(), b"\xff not text"] {
+        peer.send_to(datagram, addr).unwrap();
+        let (n, from) = peer.recv_from(&mut buf).unwrap();
+        assert_eq!((&buf[..n], from), (datagram, addr));
+    }
+    // Without --quiet the line for each datagram is written (and flushed:
+    // stdout is line-buffered) before the echo is sent, so once both echoes
+    // are back anything printed is already in the pipe.
+    let server = server.kill();
+    assert_eq!(
+        server.stdout.lines().collect::<Vec<_>>(),
+        [format!("listening on {addr}")],
+        "{server:?}"
+    );
+    assert!(server.stderr.is_empty(), "{server:?}");
+}
+
+#[test]
 fn server_answers_with_reply_text() {
     let mut server = Proc::spawn(SERVER, &["--port", "0", "--reply", "hello"]);
     let port = server.listening_addr().port().to_string();

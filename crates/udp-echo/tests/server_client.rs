@@ -18,7 +18,7 @@ fn serve_in_thread(answer: Answer, count: usize) -> (SocketAddr, thread::JoinHan
     let handle = thread::spawn(move || {
         let mut out = Vec::new();
         for _ in 0..count {
-            server::serve_one(&socket, &answer, &mut out).expect("serve one datagram");
+            server::serve_one(&socket, &answer, false, &mut out).expect("serve one datagram");
         }
         String::from_utf8_lossy(&out).into_owned()
     });
@@ -49,6 +49,18 @@ fn server_echoes_each_datagram_to_its_sender() {
         "{out}"
     );
     assert!(out.contains("from bob"), "{out}");
+}
+
+#[test]
+fn quiet_server_answers_and_prints_nothing() {
+    let socket = server::bind("127.0.0.1", 0).expect("bind port 0");
+    let addr = socket.local_addr().unwrap();
+    let peer = udp_socket();
+    peer.send_to(b"shh", addr).unwrap();
+    let mut out = Vec::new();
+    server::serve_one(&socket, &Answer::Echo, true, &mut out).unwrap();
+    assert_eq!(receive(&peer), (b"shh".to_vec(), addr));
+    assert!(out.is_empty(), "{}", String::from_utf8_lossy(&out));
 }
 
 #[test]

@@ -10,9 +10,10 @@ use udp_echo::DEFAULT_PORT;
 
 /// Lesson 5 server: receive UDP datagrams forever, answer each sender (seed 002).
 ///
-/// Prints the sender and text of every datagram, then answers with the
-/// datagram itself (default), with --reply TEXT (seed 002 answers `hello`),
-/// or not at all with --silent (seed 001's server). Stop it with Ctrl-C.
+/// Prints the sender and text of every datagram (unless --quiet), then
+/// answers with the datagram itself (default), with --reply TEXT (seed 002
+/// answers `hello`), or not at all with --silent (seed 001's server). Stop it
+/// with Ctrl-C.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
@@ -20,6 +21,10 @@ struct Cli {
     endpoint: Endpoint<DEFAULT_PORT>,
     #[command(flatten)]
     answer: AnswerArgs,
+    /// Print no line per datagram (for benchmarks); the listening line and
+    /// problems are still printed.
+    #[arg(long)]
+    quiet: bool,
 }
 
 /// At most one of these; none means `--echo`.
@@ -53,5 +58,5 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     let mut out = io::stdout();
     // The first line names the real address, so `--port 0` can be used.
     writeln!(out, "listening on {}", socket.local_addr()?)?;
-    server::serve(&socket, &answer, &mut out)
+    server::serve(&socket, &answer, cli.quiet, &mut out)
 }
