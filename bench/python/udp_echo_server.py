@@ -5,8 +5,9 @@ The lesson's python/server.py answers every datagram with "hello" (seed 002);
 this one sends each datagram back unchanged, like `udp-echo-server` does by
 default, and otherwise does the same work per datagram: recvfrom, print the
 sender and the text (one line, flushed, as Rust's stdout does), sendto.
-With --quiet it prints nothing per datagram (pass it to both servers or
-neither).
+With --quiet it prints nothing per datagram, like `udp-echo-server --quiet`;
+the benchmark passes --quiet to both, so it measures the servers, not their
+output.
 
 Run:  python3 udp_echo_server.py [PORT] [--quiet]
 """

@@ -208,6 +208,7 @@ mod tests {
         let results = Results {
             note: String::new(),
             machine: Machine::default(),
+            pinning: Default::default(),
             load_after: 0.0,
             settings: Settings {
                 seconds_per_run: 1.0,

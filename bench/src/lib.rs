@@ -13,6 +13,7 @@ pub mod listening;
 pub mod loadgen;
 pub mod machine;
 pub mod matrix;
+pub mod pinning;
 pub mod report;
 pub mod results;
 pub mod server;

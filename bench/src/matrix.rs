@@ -2,20 +2,21 @@
 //! go on one machine, so the ratios compare numbers measured side by side.
 //!
 //! Each cell starts a fresh server (its peak memory is then that cell's
-//! own), runs the load generator in this process, reads the server's
-//! /proc status, and kills it. Cells are run round-robin `repeat` times and
+//! own; on a CPU of its own where possible, see [`crate::pinning`]), runs
+//! the load generator in this process, reads the server's /proc status,
+//! and kills it. Cells are run round-robin `repeat` times and
 //! each reports its median run, so a burst of other work on the machine
 //! hits every server a little rather than one server a lot.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
 
 use crate::loadgen::{self, Config, Protocol, Report, Stop};
+use crate::pinning::Pinning;
 use crate::report::{duration_us, thousands};
 use crate::results::{
     Cell, CpuCost, Scenario, CLIENTS, CONVERSATION, CONVERSATION_SERVERS, TCP_SERVERS, THINK_MS,
@@ -36,6 +37,8 @@ pub struct Options {
     pub repeat: usize,
     /// A tiny run that only proves the tool works.
     pub smoke: bool,
+    /// Where the servers run (this process is already pinned, or not).
+    pub pinning: Pinning,
 }
 
 /// How to start a server.
@@ -63,8 +66,9 @@ fn launch_of(server: &str) -> Option<Launch> {
             &["--port", "0", "--echo", "--quiet"],
         ),
         "python-threaded" => Launch::Python("crates/tcp-threaded/python/echo_server.py", &["0"]),
-        "udp-echo" => Launch::Bin("udp-echo-server", "udp-echo", &["--port", "0"]),
-        "python-udp" => Launch::Python("bench/python/udp_echo_server.py", &["0"]),
+        // No line per datagram: the UDP runs measure the servers, not stdout.
+        "udp-echo" => Launch::Bin("udp-echo-server", "udp-echo", &["--port", "0", "--quiet"]),
+        "python-udp" => Launch::Python("bench/python/udp_echo_server.py", &["0", "--quiet"]),
         _ => return None,
     })
 }
@@ -125,13 +129,12 @@ struct Measured {
 }
 
 /// Runs the plan `repeat` times round-robin; returns the cells (median run
-/// each) and whether the UDP servers printed a line per datagram.
-pub fn run(options: &Options, plan: &[Plan]) -> anyhow::Result<(Vec<Cell>, bool)> {
-    let quiet_udp = udp_echo_has_quiet(options);
+/// each).
+pub fn run(options: &Options, plan: &[Plan]) -> Vec<Cell> {
     let mut runs: Vec<Vec<Result<Measured, String>>> = plan.iter().map(|_| vec![]).collect();
     for round in 1..=options.repeat {
         for (cell, plan) in plan.iter().enumerate() {
-            let result = measure(options, plan, quiet_udp).map_err(|e| format!("{e:#}"));
+            let result = measure(options, plan).map_err(|e| format!("{e:#}"));
             println!(
                 "[{round}/{}] {:<24} {:<16} {:>4} clients  {}",
                 options.repeat,
@@ -146,12 +149,10 @@ pub fn run(options: &Options, plan: &[Plan]) -> anyhow::Result<(Vec<Cell>, bool)
             runs[cell].push(result);
         }
     }
-    let cells = plan
-        .iter()
+    plan.iter()
         .zip(runs)
         .map(|(plan, runs)| median_cell(plan, runs))
-        .collect();
-    Ok((cells, !quiet_udp))
+        .collect()
 }
 
 fn scenario_text(scenario: Scenario) -> &'static str {
@@ -219,8 +220,8 @@ fn cpu_cost(m: &Measured) -> Option<CpuCost> {
 }
 
 /// One run of one cell: fresh server, load, status, kill.
-fn measure(options: &Options, plan: &Plan, quiet_udp: bool) -> anyhow::Result<Measured> {
-    let mut server = start(options, plan.server, quiet_udp)?;
+fn measure(options: &Options, plan: &Plan) -> anyhow::Result<Measured> {
+    let mut server = start(options, plan.server)?;
     let sampler = ThreadSampler::start(server.pid());
     let config = config_for(options, plan, server.addr());
     let (server_before, self_before) = (CpuTime::of(server.pid()), CpuTime::of_self());
@@ -274,8 +275,10 @@ pub fn config_for(options: &Options, plan: &Plan, addr: SocketAddr) -> Config {
     config
 }
 
-/// Starts `server`, failing with what to do if it is not built.
-fn start(options: &Options, server: &str, quiet_udp: bool) -> anyhow::Result<Server> {
+/// Starts `server` (on the servers' CPU when pinned), failing with what to
+/// do if it is not built. Rust and Python servers go through the same
+/// [`Pinning::command`], so both get the same CPU budget.
+fn start(options: &Options, server: &str) -> anyhow::Result<Server> {
     let launch = launch_of(server).with_context(|| format!("unknown server {server}"))?;
     let mut command = match launch {
         Launch::Bin(name, package, args) => {
@@ -286,7 +289,7 @@ fn start(options: &Options, server: &str, quiet_udp: bool) -> anyhow::Result<Ser
                     options.bin_dir.display()
                 );
             }
-            let mut command = Command::new(path);
+            let mut command = options.pinning.command(path);
             command.args(args);
             command
         }
@@ -297,28 +300,16 @@ fn start(options: &Options, server: &str, quiet_udp: bool) -> anyhow::Result<Ser
             }
             // -u: unbuffered, or the listening line would wait in Python's
             // buffer for a pipe.
-            let mut command = Command::new("python3");
+            let mut command = options.pinning.command("python3");
             command.arg("-u").arg(path).args(args);
             command.env("PYTHONIOENCODING", "utf-8");
             command
         }
     };
-    if quiet_udp && matches!(server, "udp-echo" | "python-udp") {
-        command.arg("--quiet");
-    }
     // RUST_LOG=debug in the caller's environment would make every server
     // trace every socket call: not what is being measured.
     command.env_remove("RUST_LOG");
     Server::start(server, command)
-}
-
-/// Whether `udp-echo-server` takes `--quiet`; if it does, both UDP servers
-/// run without a line per datagram, otherwise both print one.
-fn udp_echo_has_quiet(options: &Options) -> bool {
-    Command::new(options.bin_dir.join("udp-echo-server"))
-        .arg("--help")
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("--quiet"))
 }
 
 /// The workspace root when run from the build tree: this crate's parent.
@@ -368,6 +359,7 @@ mod tests {
                     seconds: 1.0,
                     repeat: 3,
                     smoke: true,
+                    pinning: Pinning::off("test"),
                 },
                 plan,
                 "127.0.0.1:1".parse().unwrap(),

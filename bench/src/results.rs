@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::loadgen::Report;
 use crate::machine::Machine;
+use crate::pinning::Pinning;
 use crate::report::{duration_us, thousands};
 
 /// What kind of load a cell puts on its server.
@@ -104,6 +105,10 @@ pub struct Results {
     pub note: String,
     /// Where it ran.
     pub machine: Machine,
+    /// Which CPU the load generator and the servers ran on (results written
+    /// before pinning existed read as "not pinned").
+    #[serde(default)]
+    pub pinning: Pinning,
     /// The 1-minute load average when the run ended.
     pub load_after: f64,
     /// How it ran.
@@ -351,14 +356,22 @@ pub fn markdown_tables(results: &Results) -> String {
     use Scenario::*;
     let s = &results.settings;
     let mut md = String::new();
+    let cpus = if results.pinning.is_pinned() {
+        results.pinning.describe()
+    } else {
+        format!(
+            "load generator and servers sharing the same {} cores, {}",
+            results.machine.cores,
+            results.pinning.describe()
+        )
+    };
     md += &format!(
         "Measured by `just bench`: {}-byte messages, {} s per run, median of {} run{}; \
-         load generator and servers on the same {} cores.\n\n",
+         {cpus}.\n\n",
         s.message_bytes,
         s.seconds_per_run,
         s.repeat,
         if s.repeat == 1 { "" } else { "s" },
-        results.machine.cores
     );
 
     md += "**TCP echo, one connection per client: round trips per second** (higher is better)\n\n";
@@ -491,6 +504,7 @@ pub fn markdown_machine(results: &Results) -> String {
         "- Load average (1 min) before / after the run: {:.2} / {:.2}\n",
         m.load_before, results.load_after
     );
+    md += &format!("- CPUs: {}\n", results.pinning.describe());
     md += &format!("- {}\n", results.note);
     md
 }
@@ -594,6 +608,11 @@ mod tests {
         Results {
             note: "shared".into(),
             machine: Machine::default(),
+            pinning: Pinning {
+                loadgen_cpu: Some(0),
+                server_cpu: Some(1),
+                unpinned_because: String::new(),
+            },
             load_after: 0.0,
             settings: Settings {
                 seconds_per_run: 2.0,
@@ -691,7 +710,17 @@ mod tests {
         );
         assert!(md.contains("100 µs / 300 µs"), "{md}");
         let summary = markdown_targets(&results);
-        assert!(markdown_machine(&results).contains("shared"));
+        let machine = markdown_machine(&results);
+        assert!(machine.contains("shared"), "{machine}");
+        assert!(
+            machine.contains("- CPUs: load generator pinned to CPU 0, each server to CPU 1"),
+            "{machine}"
+        );
+        assert!(md.contains("; load generator pinned to CPU 0"), "{md}");
+        results.pinning = Pinning::off("--no-pin");
+        assert!(
+            markdown_tables(&results).contains("sharing the same 0 cores, not pinned (--no-pin)")
+        );
         assert!(
             summary.contains("| PASS |") && summary.contains("0.90x"),
             "{summary}"

@@ -1,9 +1,10 @@
 //! `bench-matrix`: the standard benchmark (`just bench`), or a smoke run of
 //! it (`just test-bench`).
 //!
-//! Starts every server on port 0, runs every load against it, prints the
-//! tables, the ratios and the targets, and writes the results JSON, the
-//! book's markdown tables and its SVG chart.
+//! Pins itself (the load generator) to one CPU and every server to another
+//! where it can (see `bench::pinning`), starts every server on port 0, runs
+//! every load against it, prints the tables, the ratios and the targets, and
+//! writes the results JSON, the book's markdown tables and its SVG chart.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use bench::machine::{self, Machine};
 use bench::matrix::{self, Options};
+use bench::pinning::Pinning;
 use bench::results::{self, Results, Settings};
 use clap::Parser;
 
@@ -41,6 +43,11 @@ struct Cli {
     /// (default: ROOT/book/src/benchmark).
     #[arg(long)]
     book_dir: Option<PathBuf>,
+    /// Do not pin: let the load generator and the servers share every CPU
+    /// (by default the load generator runs on one CPU and each server on
+    /// another, through taskset, when there are two).
+    #[arg(long)]
+    no_pin: bool,
     /// Measure nothing: redraw the book's tables and chart from a results
     /// JSON written earlier (e.g. bench/results/latest.json).
     #[arg(long, value_name = "JSON", conflicts_with = "smoke")]
@@ -81,13 +88,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let options = Options {
-        root: root.clone(),
-        bin_dir,
-        seconds: if cli.smoke { 1.0 } else { cli.seconds },
-        repeat: if cli.smoke { 1 } else { cli.repeat.max(1) },
-        smoke: cli.smoke,
-    };
     if !cli.smoke {
         if let Some(limit) = machine::open_files_limit().filter(|&l| l < NEEDED_OPEN_FILES) {
             bail!(
@@ -97,17 +97,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
 
+    // The machine first: once pinned, this process sees only one CPU.
     let machine = Machine::describe();
-    let note = format!(
-        "The load generator (one thread, an epoll event loop) and the servers share this \
-         machine's {} cores: every number includes the load generator's own CPU use, so \
-         compare servers with each other, on this machine, in this run.",
-        machine.cores
-    );
+    // Before any thread starts, so that every thread of the load generator
+    // inherits the pinning.
+    let pinning = if cli.no_pin {
+        Pinning::off("--no-pin")
+    } else {
+        Pinning::set_up()
+    };
+    let note = note(&pinning, machine.cores);
     println!(
         "machine: {} ({} cores), {}",
         machine.cpu, machine.cores, machine.os
     );
+    println!("CPUs: {}", pinning.describe());
     println!("{}; {}", machine.rustc, machine.python);
     println!("load average before the run: {:.2}", machine.load_before);
     if machine.load_before > 1.0 {
@@ -117,6 +121,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         );
     }
     println!("{note}\n");
+
+    let options = Options {
+        root: root.clone(),
+        bin_dir,
+        seconds: if cli.smoke { 1.0 } else { cli.seconds },
+        repeat: if cli.smoke { 1 } else { cli.repeat.max(1) },
+        smoke: cli.smoke,
+        pinning: pinning.clone(),
+    };
 
     let mut plan = matrix::plan(cli.smoke);
     if cli.smoke {
@@ -129,18 +142,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             built
         });
     }
-    let (cells, udp_servers_print) = matrix::run(&options, &plan)?;
+    let cells = matrix::run(&options, &plan);
     let message_bytes = 64;
     let mut results = Results {
         note,
         machine,
+        pinning,
         load_after: machine::load_average(),
         settings: Settings {
             seconds_per_run: options.seconds,
             repeat: options.repeat,
             message_bytes,
             loadgen_threads: 1,
-            udp_servers_print,
+            // Both UDP servers run with --quiet.
+            udp_servers_print: false,
         },
         cells,
         ratios: vec![],
@@ -230,6 +245,24 @@ fn write_book(results: &Results, book_dir: &Path) -> anyhow::Result<()> {
         &results::markdown_targets(results),
     )?;
     write(&book_dir.join("chart.svg"), &bench::chart::svg(results)?)
+}
+
+/// What the CPU set-up means for the numbers, for the output and the book.
+fn note(pinning: &Pinning, cores: usize) -> String {
+    if pinning.is_pinned() {
+        "The load generator (one thread, an epoll event loop) has a CPU of its own, and \
+         every server, Rust or Python, runs on one other CPU: each server gets exactly one \
+         core, whatever its speed, so the ratios compare servers with the same CPU budget, \
+         on this machine, in this run."
+            .to_string()
+    } else {
+        format!(
+            "The load generator (one thread, an epoll event loop) and the servers share this \
+             machine's {cores} cores: every number includes the load generator's own CPU use, \
+             which grows with the speed of the server it drives, so a faster server is slowed \
+             by its own load. Compare servers with each other, on this machine, in this run."
+        )
+    }
 }
 
 fn is_built(bin_dir: &Path, server: &str) -> bool {
