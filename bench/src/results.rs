@@ -440,11 +440,11 @@ pub fn markdown_tables(results: &Results) -> String {
 
     md += &format!(
         "\n**UDP echo: datagrams per second** (a datagram without an echo within the \
-         timeout counts as an error; the servers {} a line per datagram)\n\n",
+         timeout counts as an error; {})\n\n",
         if s.udp_servers_print {
-            "print"
+            "the servers print a line per datagram"
         } else {
-            "print no"
+            "both run with --quiet: no line per datagram"
         }
     );
     md += &pivot(results, Udp, &UDP_SERVERS, &UDP_CLIENTS, rate_text);
@@ -709,6 +709,13 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("100 µs / 300 µs"), "{md}");
+        assert!(
+            md.contains("; the servers print a line per datagram)"),
+            "{md}"
+        );
+        results.settings.udp_servers_print = false;
+        let quiet = markdown_tables(&results);
+        assert!(quiet.contains("; both run with --quiet: no line per datagram)"));
         let summary = markdown_targets(&results);
         let machine = markdown_machine(&results);
         assert!(machine.contains("shared"), "{machine}");
