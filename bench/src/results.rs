@@ -101,7 +101,8 @@ pub struct Settings {
 /// Everything one `just bench` measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Results {
-    /// The load generator and the servers share this machine's cores.
+    /// Where the load generator and the servers ran, and what that means for
+    /// the numbers (a CPU each, or shared cores).
     pub note: String,
     /// Where it ran.
     pub machine: Machine,

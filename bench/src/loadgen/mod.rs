@@ -6,12 +6,13 @@
 //! the pace (an open-loop generator would fire at a fixed rate whatever the
 //! server does).
 //!
-//! Why an event loop and not a thread per client: the load generator shares
-//! two cores with the server it measures. A thread per client would put
-//! 1,000 more threads on the same scheduler as the server's 1,000 and blur
-//! what we want to see, which is what *the server's* threads cost. One
-//! thread with `mio` (epoll on Linux) drives every client socket, non-blocking,
-//! and uses at most one core whatever N is. It is also what the chapter says
+//! Why an event loop and not a thread per client: the load generator runs on
+//! the same two-core machine as the server it measures (on a CPU of its own
+//! when `bench-matrix` pins it, see `crate::pinning`). A thread per client
+//! would put 1,000 more threads on the machine's scheduler beside the
+//! server's 1,000 and blur what we want to see, which is what *the server's*
+//! threads cost. One thread with `mio` (epoll on Linux) drives every client
+//! socket, non-blocking, and uses at most one core whatever N is. It is also what the chapter says
 //! to reach for when thread-per-client stops scaling.
 //!
 //! Every wait is bounded: each connect has `connect_timeout`, each round trip
