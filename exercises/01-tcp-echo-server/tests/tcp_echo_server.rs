@@ -1,6 +1,6 @@
 //! The tests `just check 01` runs, in the order of the tasks.
 
-mod support;
+use exercise_support as support;
 
 use std::io::Write;
 use std::net::Ipv4Addr;

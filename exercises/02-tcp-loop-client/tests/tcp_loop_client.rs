@@ -1,6 +1,6 @@
 //! The tests `just check 02` runs: each plays the server on a real socket.
 
-mod support;
+use exercise_support as support;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpListener;

@@ -1,6 +1,6 @@
 //! The tests `just check 03` runs: each is a client on a real socket.
 
-mod support;
+use exercise_support as support;
 
 use std::io::Write;
 

@@ -1,6 +1,6 @@
 //! The tests `just check 04` runs: clients on real sockets.
 
-mod support;
+use exercise_support as support;
 
 use std::io::Write;
 use std::time::Duration;

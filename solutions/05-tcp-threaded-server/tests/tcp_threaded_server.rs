@@ -1,6 +1,6 @@
 //! The tests `just check 05` runs: clients on real sockets, at once.
 
-mod support;
+use exercise_support as support;
 
 use std::io::Write;
 use std::net::TcpStream;

@@ -1,6 +1,6 @@
 //! The tests `just check 06` runs: datagrams on real loopback sockets.
 
-mod support;
+use exercise_support as support;
 
 use std::time::{Duration, Instant};
 

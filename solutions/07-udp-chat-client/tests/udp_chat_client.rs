@@ -1,6 +1,6 @@
 //! The tests `just check 07` runs: contacts are real UDP sockets.
 
-mod support;
+use exercise_support as support;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,7 +1,7 @@
 //! The tests `just check 09` runs: real loopback sockets, and in-memory
 //! streams that split the bytes exactly where a test wants.
 
-mod support;
+use exercise_support as support;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;

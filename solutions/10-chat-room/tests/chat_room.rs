@@ -1,6 +1,6 @@
 //! The tests `just check 10` runs: members are real loopback connections.
 
-mod support;
+use exercise_support as support;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -1,6 +1,6 @@
 //! The tests `just check 11` runs: real servers, real clients, stopped.
 
-mod support;
+use exercise_support as support;
 
 use std::io::{ErrorKind, Write};
 use std::net::TcpStream;

@@ -1,10 +1,8 @@
 //! Helpers for the tests: real loopback sockets, and no wait without a limit.
 //!
-//! Every exercise has the same copy of this file. A test never hangs: your
+//! Every exercise's tests use this one crate. A test never hangs: your
 //! code runs on a thread of its own and the test waits at most [`LIMIT`]
 //! for it, and every socket a test reads from has a read timeout.
-
-#![allow(dead_code)] // each exercise's tests use only some of these
 
 use std::cell::RefCell;
 use std::io::{ErrorKind, Read};
