@@ -27,7 +27,7 @@ class ChatHandler(socketserver.BaseRequestHandler):
                 # 1.1 Read at most 1024 bytes. b"" means the client closed the
                 #     connection. The tutorial never checked: it went on
                 #     "receiving" empty messages and asking for replies to
-                #     them forever. Leave the loop instead.
+                #     them until a reply failed. Leave the loop instead.
                 client_data = self.request.recv(1024)
                 if not client_data:
                     print(addr, "closed the connection")

@@ -93,7 +93,7 @@ impl Handler {
             // ANCHOR: recv
             // 1.1 recv(1024): one read of at most 1024 bytes. Zero bytes is
             //     not an empty message: the client has closed (the tutorial
-            //     missed this and looped forever).
+            //     missed this and kept asking for replies to nobody).
             let n = match conn.read(&mut buf) {
                 Ok(0) => return Goodbye::Closed,
                 Ok(n) => n,
