@@ -164,6 +164,7 @@ impl Server {
         })
     }
 
+    // ANCHOR: accept
     /// Accepts the next client; `None` once a stop was requested.
     ///
     /// The retry policy: `serve_forever()` never gives up on `accept`, and
@@ -190,7 +191,9 @@ impl Server {
             }
         }
     }
+    // ANCHOR_END: accept
 
+    // ANCHOR: refuse
     /// Takes a place under the cap for the client at `addr` and lists its
     /// connection; with no place free, tells the client why and returns
     /// `None` (dropping `stream` then closes the connection).
@@ -214,6 +217,7 @@ impl Server {
             }
         }
     }
+    // ANCHOR_END: refuse
 
     /// No thread could be started for `addr` (its connection is closed).
     fn cannot_start(&self, addr: SocketAddr, e: &std::io::Error) {

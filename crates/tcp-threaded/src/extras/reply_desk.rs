@@ -61,6 +61,7 @@ impl ReplyDesk {
         (ReplyDesk { requests }, desk_thread)
     }
 
+    // ANCHOR: ask
     /// Queues for an answer to `client`'s message and waits for it.
     /// `None`: the person at the server has stopped typing.
     pub fn ask(&self, client: SocketAddr) -> Option<String> {
@@ -69,6 +70,7 @@ impl ReplyDesk {
         // The desk drops `answer` unanswered when input ends: recv fails.
         answered.recv().ok()
     }
+    // ANCHOR_END: ask
 }
 
 /// The desk thread: one prompt and one typed line per request, in order.
