@@ -1,0 +1,185 @@
+//! The server: step 1, the listening socket; steps 2-4, one event loop
+//! that accepts clients and gives each ready one a turn. Steps 5-7, what a
+//! turn does, are in [`crate::connection`].
+//!
+//! One thread serves every client. It only ever waits in one place,
+//! `poll`, and that wakes as soon as any socket is ready; every other call
+//! is non-blocking and returns at once. A client that sends nothing, half a
+//! message, or floods without reading costs the others nothing.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::ErrorKind;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::num::NonZeroUsize;
+use std::time::Duration;
+
+use anyhow::Context;
+use common::{advice, args::host_port, Reply};
+use log::{debug, warn};
+use mio::net::TcpListener;
+use mio::{Events, Interest, Poll, Token};
+use socket2::{Domain, Protocol, Socket, Type};
+
+use crate::connection::{Connection, Turn};
+
+/// The listen backlog unless `--backlog` says otherwise: how many
+/// connections the kernel completes and queues before `accept` takes them.
+/// The tutorials' `listen(5)` and std's (and mio's) 128 make a crowd that
+/// connects at once wait: Linux drops handshakes the queue has no room for,
+/// and each client retries a second later. 1024 let 10,000 connections fired
+/// at once in about a second all through on this machine (Linux 6.x). Linux
+/// silently caps the number at /proc/sys/net/core/somaxconn (4096 since
+/// Linux 5.4, 128 before); macOS caps it at kern.ipc.somaxconn (128).
+pub const DEFAULT_BACKLOG: i32 = 1024;
+
+const LISTENER: Token = Token(0);
+
+/// How the server answers and how many clients it takes.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `--reply TEXT`, or the message itself (`--echo`, the default).
+    pub reply: Reply,
+    /// `--max-clients N`: at most N clients at once (`None`: no cap).
+    pub max_clients: Option<NonZeroUsize>,
+    /// `--quiet`: no line per message, nor per client coming and going.
+    pub quiet: bool,
+}
+
+// ANCHOR: create
+/// Step 1: create a TCP socket, bind it to `host:port`, listen.
+pub fn bind(host: &str, port: u16, backlog: i32) -> anyhow::Result<TcpListener> {
+    let shown = host_port(host, port);
+    let addr: SocketAddr = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| advice::bind(e, &shown))?
+        .next()
+        .with_context(|| format!("cannot listen on {shown}: the name has no address"))?;
+    // 1. socket(), setsockopt(SO_REUSEADDR), bind(), listen(backlog), one
+    //    call each, as in the Python: std's TcpListener::bind does them all
+    //    but offers no way to choose the backlog. Then non-blocking, so
+    //    accept() says WouldBlock instead of waiting, and over to mio.
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    #[cfg(unix)] // on Windows SO_REUSEADDR would let another program steal the port
+    socket.set_reuse_address(true)?;
+    socket
+        .bind(&addr.into())
+        .map_err(|e| advice::bind(e, &shown))?;
+    socket
+        .listen(backlog)
+        .map_err(|e| advice::bind(e, &shown))?;
+    socket.set_nonblocking(true)?;
+    let listener = TcpListener::from_std(socket.into());
+    debug!(
+        "socket, bind, listen({backlog}): {}",
+        listener.local_addr()?
+    );
+    Ok(listener)
+}
+// ANCHOR_END: create
+
+/// Steps 2-4: serve clients forever, all on this thread.
+pub fn serve(mut listener: TcpListener, options: Options, out: Output) -> anyhow::Result<()> {
+    // ANCHOR: register
+    // 2. One poll watches every socket; first the listener, for reading
+    //    ("a client is waiting to be accepted").
+    let mut poll = Poll::new().context("cannot create the event loop's poll")?;
+    poll.registry()
+        .register(&mut listener, LISTENER, Interest::READABLE)?;
+    let mut events = Events::with_capacity(1024);
+    // ANCHOR_END: register
+    let mut clients: HashMap<Token, Connection> = HashMap::new();
+    let mut next_token = 1;
+    // Connections with work left that no event will announce (see Turn).
+    let mut again: VecDeque<Token> = VecDeque::new();
+
+    // ANCHOR: serve
+    // 3. The event loop: wait until some socket is ready, give each ready
+    //    one a turn, wait again. Nothing here waits for one client.
+    loop {
+        let timeout = (!again.is_empty()).then_some(Duration::ZERO);
+        if let Err(e) = poll.poll(&mut events, timeout) {
+            if e.kind() == ErrorKind::Interrupted {
+                continue; // a signal arrived while waiting: wait again
+            }
+            return Err(e).context("the event loop's poll failed");
+        }
+        let mut ready: Vec<Token> = again.drain(..).collect();
+        ready.extend(events.iter().map(|event| event.token()));
+        for token in ready {
+            if token == LISTENER {
+                accept_all(
+                    &listener,
+                    &mut clients,
+                    &mut next_token,
+                    &poll,
+                    &options,
+                    &out,
+                );
+                continue;
+            }
+            // Already closed earlier in this round: nothing to do.
+            let Some(conn) = clients.get_mut(&token) else {
+                continue;
+            };
+            match conn.take_turn(&options.reply, options.quiet, &out, poll.registry()) {
+                Turn::Wait => {}
+                Turn::Again => again.push_back(token),
+                Turn::Over(goodbye) => {
+                    if let Some(conn) = clients.remove(&token) {
+                        let addr = conn.addr;
+                        conn.close(poll.registry());
+                        out.gone(addr, &goodbye, clients.len(), options.quiet);
+                    }
+                }
+            }
+        }
+    }
+    // ANCHOR_END: serve
+}
+
+// ANCHOR: accept
+/// Step 4: accept every client that is waiting, until accept would block.
+fn accept_all(
+    listener: &TcpListener,
+    clients: &mut HashMap<Token, Connection>,
+    next_token: &mut usize,
+    poll: &Poll,
+    options: &Options,
+    out: &Output,
+) {
+    loop {
+        // 4. accept(), non-blocking: WouldBlock means nobody else waits.
+        let (stream, addr) = match listener.accept() {
+            Ok(pair) => pair,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == ErrorKind::ConnectionAborted => continue,
+            Err(e) => {
+                // E.g. out of file descriptors. The client stays queued and
+                // is tried again when the next one connects.
+                warn!("accept failed: {}", advice::explain(&e));
+                return;
+            }
+        };
+        debug!("accept: {addr}");
+        if options
+            .max_clients
+            .is_some_and(|max| clients.len() >= max.get())
+        {
+            out.refuse(stream, addr, clients.len());
+            continue;
+        }
+        let token = Token(*next_token);
+        *next_token += 1;
+        match Connection::new(stream, addr, token, poll.registry()) {
+            Ok(conn) => {
+                clients.insert(token, conn);
+                out.arrived(addr, clients.len(), options.quiet);
+            }
+            Err(e) => warn!("cannot watch {addr}: {}", advice::explain(&e)),
+        }
+    }
+}
+// ANCHOR_END: accept
+
+pub use crate::printing::Output;
