@@ -139,6 +139,6 @@ while sel.get_map():
             read_reply(conn)
 # ANCHOR_END: loop
 
-elapsed = time.monotonic() - started
-print("done: %s, %d replies in %.3f s" % (
-    "1 client" if count == 1 else "%d clients" % count, replies, elapsed))
+elapsed_ms = (time.monotonic() - started) * 1000
+print("done: %s, %d replies in %.1f ms" % (
+    "1 client" if count == 1 else "%d clients" % count, replies, elapsed_ms))

@@ -98,7 +98,8 @@ def read_all(client):
         if not data:
             return close(client, "closed the connection")
         if len(data) == BUF_SIZE:
-            print("%d bytes arrived (a full read); the rest comes in the next read" % len(data))
+            print("%s: %d bytes arrived (a full read); the rest, if any, "
+                  "comes in the next read" % (client.addr, len(data)))
         text = client.decoder.decode(data)
         if text:
             print("from %s:" % client.addr, text)

@@ -10,17 +10,17 @@
 //! event for the bytes it left, so it says so ([`Turn::Again`]) and the
 //! loop comes back to it by itself.
 
-use std::fmt;
 use std::io::{ErrorKind, Read, Write};
 use std::net::SocketAddr;
 
-use common::{advice, Encoding, Reply, TextDecoder};
+use common::{Encoding, Reply, TextDecoder};
 use log::debug;
 use mio::net::TcpStream;
 use mio::{Interest, Registry, Token};
 
 use crate::outbox::Outbox;
-use crate::server::Output;
+use server_extras::{lines, Goodbye, Output};
+
 use crate::BUF_SIZE;
 
 /// One connected client, between events.
@@ -47,27 +47,6 @@ pub enum Turn {
     Again,
     /// The connection is over; close it.
     Over(Goodbye),
-}
-
-/// Why a connection ended.
-#[derive(Debug)]
-pub enum Goodbye {
-    /// The client closed the connection (a read returned 0 bytes).
-    Closed,
-    /// The client reset the connection.
-    Reset,
-    /// Something else went wrong on this connection.
-    Failed(anyhow::Error),
-}
-
-impl fmt::Display for Goodbye {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Goodbye::Closed => write!(f, "closed the connection"),
-            Goodbye::Reset => write!(f, "reset the connection"),
-            Goodbye::Failed(e) => write!(f, "was dropped: {e:#}"),
-        }
-    }
 }
 
 /// Why reading stopped.
@@ -140,17 +119,17 @@ impl Connection {
                 Ok(n) => n,
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(Stopped::Blocked),
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => return Err(failed(e, "reading from", addr)),
+                Err(e) => return Err(Goodbye::from_error(e, "reading from", addr)),
             };
             debug!("read {n} bytes from {addr}");
+            if !quiet && n == BUF_SIZE {
+                // TCP carries bytes, not messages: a longer one goes on in
+                // the next read, and is answered piece by piece.
+                out.line(lines::full_read(addr, n));
+            }
             let message = self.decoder.decode(&buf[..n]);
             if !quiet && !message.is_empty() {
-                out.line(format!("from {addr}: {message}"));
-            }
-            if !quiet && n == BUF_SIZE {
-                out.line(format!(
-                    "{n} bytes arrived (a full read); the rest comes in the next read"
-                ));
+                out.line(lines::message(addr, &message));
             }
             // Each read is one message; its answer waits in the outbox.
             match reply {
@@ -183,7 +162,7 @@ impl Connection {
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => return Err(failed(e, "sending to", self.addr)),
+                Err(e) => return Err(Goodbye::from_error(e, "sending to", self.addr)),
             }
         }
         Ok(())
@@ -220,14 +199,4 @@ impl Connection {
         debug!("close: {}", self.addr);
     }
     // ANCHOR_END: close
-}
-
-/// A failed read or write: a reset (or a closed pipe) is the client leaving;
-/// anything else is reported with the error.
-fn failed(e: std::io::Error, doing: &str, addr: SocketAddr) -> Goodbye {
-    if advice::is_disconnect(&e) {
-        Goodbye::Reset
-    } else {
-        Goodbye::Failed(advice::conversation(e, doing, addr))
-    }
 }

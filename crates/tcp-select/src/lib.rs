@@ -22,7 +22,6 @@ pub mod client;
 pub mod connection;
 pub mod conversation;
 pub mod outbox;
-pub mod printing;
 pub mod server;
 
 /// This lesson's port (lesson 4 used 9998, lesson 8 uses 9996).

@@ -8,7 +8,7 @@
 //! message, or floods without reading costs the others nothing.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::num::NonZeroUsize;
 use std::time::Duration;
@@ -18,6 +18,7 @@ use common::{advice, args::host_port, Reply};
 use log::{debug, warn};
 use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token};
+use server_extras::{lines, Cap, Output};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::connection::{Connection, Turn};
@@ -30,7 +31,7 @@ use crate::connection::{Connection, Turn};
 /// at once in about a second all through on this machine (Linux 6.x). Linux
 /// silently caps the number at /proc/sys/net/core/somaxconn (4096 since
 /// Linux 5.4, 128 before); macOS caps it at kern.ipc.somaxconn (128).
-pub const DEFAULT_BACKLOG: i32 = 1024;
+pub const DEFAULT_BACKLOG: u32 = 1024;
 
 const LISTENER: Token = Token(0);
 
@@ -47,7 +48,7 @@ pub struct Options {
 
 // ANCHOR: create
 /// Step 1: create a TCP socket, bind it to `host:port`, listen.
-pub fn bind(host: &str, port: u16, backlog: i32) -> anyhow::Result<TcpListener> {
+pub fn bind(host: &str, port: u16, backlog: u32) -> anyhow::Result<TcpListener> {
     let shown = host_port(host, port);
     let addr: SocketAddr = (host, port)
         .to_socket_addrs()
@@ -64,6 +65,9 @@ pub fn bind(host: &str, port: u16, backlog: i32) -> anyhow::Result<TcpListener> 
     socket
         .bind(&addr.into())
         .map_err(|e| advice::bind(e, &shown))?;
+    // The backlog travels as a C int; a larger one means "as many as the
+    // system allows" anyway.
+    let backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
     socket
         .listen(backlog)
         .map_err(|e| advice::bind(e, &shown))?;
@@ -77,109 +81,141 @@ pub fn bind(host: &str, port: u16, backlog: i32) -> anyhow::Result<TcpListener> 
 }
 // ANCHOR_END: create
 
+/// Everything the one thread keeps between events.
+struct Server {
+    listener: TcpListener,
+    poll: Poll,
+    /// Every connected client, by the token its events carry.
+    clients: HashMap<Token, Connection>,
+    next_token: usize,
+    /// Connections with work left that no event will announce (see Turn).
+    again: VecDeque<Token>,
+    cap: Cap,
+    options: Options,
+    out: Output,
+}
+
 /// Steps 2-4: serve clients forever, all on this thread.
 pub fn serve(mut listener: TcpListener, options: Options, out: Output) -> anyhow::Result<()> {
     // ANCHOR: register
     // 2. One poll watches every socket; first the listener, for reading
     //    ("a client is waiting to be accepted").
-    let mut poll = Poll::new().context("cannot create the event loop's poll")?;
+    let poll = Poll::new().context("cannot create the event loop's poll")?;
     poll.registry()
         .register(&mut listener, LISTENER, Interest::READABLE)?;
-    let mut events = Events::with_capacity(1024);
     // ANCHOR_END: register
-    let mut clients: HashMap<Token, Connection> = HashMap::new();
-    let mut next_token = 1;
-    // Connections with work left that no event will announce (see Turn).
-    let mut again: VecDeque<Token> = VecDeque::new();
+    let cap = Cap::new(options.max_clients);
+    let mut server = Server {
+        listener,
+        poll,
+        clients: HashMap::new(),
+        next_token: 1,
+        again: VecDeque::new(),
+        cap,
+        options,
+        out,
+    };
+    server.run()
+}
 
+impl Server {
     // ANCHOR: serve
-    // 3. The event loop: wait until some socket is ready, give each ready
-    //    one a turn, wait again. Nothing here waits for one client.
-    loop {
-        let timeout = (!again.is_empty()).then_some(Duration::ZERO);
-        if let Err(e) = poll.poll(&mut events, timeout) {
-            if e.kind() == ErrorKind::Interrupted {
-                continue; // a signal arrived while waiting: wait again
+    /// Step 3, the event loop: wait until some socket is ready, give each
+    /// ready one a turn, wait again. Nothing here waits for one client.
+    fn run(&mut self) -> anyhow::Result<()> {
+        let mut events = Events::with_capacity(1024);
+        loop {
+            // 3. select(): the only place this thread ever waits (not at
+            //    all while some connection still has work to finish).
+            let timeout = (!self.again.is_empty()).then_some(Duration::ZERO);
+            if let Err(e) = self.poll.poll(&mut events, timeout) {
+                if e.kind() == ErrorKind::Interrupted {
+                    continue; // a signal arrived while waiting: wait again
+                }
+                return Err(e).context("the event loop's poll failed");
             }
-            return Err(e).context("the event loop's poll failed");
-        }
-        let mut ready: Vec<Token> = again.drain(..).collect();
-        ready.extend(events.iter().map(|event| event.token()));
-        for token in ready {
-            if token == LISTENER {
-                accept_all(
-                    &listener,
-                    &mut clients,
-                    &mut next_token,
-                    &poll,
-                    &options,
-                    &out,
-                );
-                continue;
-            }
-            // Already closed earlier in this round: nothing to do.
-            let Some(conn) = clients.get_mut(&token) else {
-                continue;
-            };
-            match conn.take_turn(&options.reply, options.quiet, &out, poll.registry()) {
-                Turn::Wait => {}
-                Turn::Again => again.push_back(token),
-                Turn::Over(goodbye) => {
-                    if let Some(conn) = clients.remove(&token) {
-                        let addr = conn.addr;
-                        conn.close(poll.registry());
-                        out.gone(addr, &goodbye, clients.len(), options.quiet);
-                    }
+            let mut ready: Vec<Token> = self.again.drain(..).collect();
+            ready.extend(events.iter().map(|event| event.token()));
+            for token in ready {
+                if token == LISTENER {
+                    self.accept_all();
+                } else {
+                    self.take_turn(token);
                 }
             }
         }
     }
     // ANCHOR_END: serve
-}
 
-// ANCHOR: accept
-/// Step 4: accept every client that is waiting, until accept would block.
-fn accept_all(
-    listener: &TcpListener,
-    clients: &mut HashMap<Token, Connection>,
-    next_token: &mut usize,
-    poll: &Poll,
-    options: &Options,
-    out: &Output,
-) {
-    loop {
-        // 4. accept(), non-blocking: WouldBlock means nobody else waits.
-        let (stream, addr) = match listener.accept() {
-            Ok(pair) => pair,
-            Err(e) if e.kind() == ErrorKind::WouldBlock => return,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) if e.kind() == ErrorKind::ConnectionAborted => continue,
-            Err(e) => {
-                // E.g. out of file descriptors. The client stays queued and
-                // is tried again when the next one connects.
-                warn!("accept failed: {}", advice::explain(&e));
-                return;
+    // ANCHOR: accept
+    /// Step 4: accept every client that is waiting, until accept would block.
+    fn accept_all(&mut self) {
+        loop {
+            // 4. accept(), non-blocking: WouldBlock means nobody else waits.
+            let (stream, addr) = match self.listener.accept() {
+                Ok(pair) => pair,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == ErrorKind::ConnectionAborted => continue,
+                Err(e) => {
+                    // E.g. out of file descriptors. The client stays queued
+                    // and is tried again when the next one connects.
+                    warn!("accept failed: {}", advice::explain(&e));
+                    return;
+                }
+            };
+            debug!("accept: {addr}");
+            // Added to the tutorial: --max-clients. One client too many is
+            // told why (one write: a new socket's buffer takes these few
+            // bytes), then closed as its stream is dropped.
+            let now = match self.cap.try_take() {
+                Ok(now) => now,
+                Err(full) => {
+                    let why = full.refusal();
+                    let _ = (&stream).write(why.as_bytes());
+                    self.out.line(lines::refused(addr, &why));
+                    continue;
+                }
+            };
+            let token = Token(self.next_token);
+            self.next_token += 1;
+            match Connection::new(stream, addr, token, self.poll.registry()) {
+                Ok(conn) => {
+                    self.clients.insert(token, conn);
+                    if !self.options.quiet {
+                        self.out.line(lines::connected(addr, now));
+                    }
+                }
+                Err(e) => {
+                    self.cap.give_back();
+                    warn!("cannot watch {addr}: {}", advice::explain(&e));
+                }
             }
-        };
-        debug!("accept: {addr}");
-        if options
-            .max_clients
-            .is_some_and(|max| clients.len() >= max.get())
-        {
-            out.refuse(stream, addr, clients.len());
-            continue;
         }
-        let token = Token(*next_token);
-        *next_token += 1;
-        match Connection::new(stream, addr, token, poll.registry()) {
-            Ok(conn) => {
-                clients.insert(token, conn);
-                out.arrived(addr, clients.len(), options.quiet);
+    }
+    // ANCHOR_END: accept
+
+    /// Steps 5-7 for one ready client (see [`Connection::take_turn`]).
+    fn take_turn(&mut self, token: Token) {
+        // Closed earlier in this round: nothing left to do.
+        let Some(conn) = self.clients.get_mut(&token) else {
+            return;
+        };
+        let Options { reply, quiet, .. } = &self.options;
+        match conn.take_turn(reply, *quiet, &self.out, self.poll.registry()) {
+            Turn::Wait => {}
+            Turn::Again => self.again.push_back(token),
+            Turn::Over(goodbye) => {
+                let Some(conn) = self.clients.remove(&token) else {
+                    return;
+                };
+                let addr = conn.addr;
+                conn.close(self.poll.registry());
+                let now = self.cap.give_back();
+                if !self.options.quiet || goodbye.printed_when_quiet() {
+                    self.out.line(lines::left(addr, &goodbye, now));
+                }
             }
-            Err(e) => warn!("cannot watch {addr}: {}", advice::explain(&e)),
         }
     }
 }
-// ANCHOR_END: accept
-
-pub use crate::printing::Output;

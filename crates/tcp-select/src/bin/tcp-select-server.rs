@@ -1,11 +1,11 @@
 //! `tcp-select-server`: serve many clients on one thread, with an event loop.
 
-use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
 use clap::Parser;
 use common::{Endpoint, Reply, ReplyArgs};
-use tcp_select::server::{self, Options, Output, DEFAULT_BACKLOG};
+use server_extras::{BacklogArg, Output, ServerArgs};
+use tcp_select::server::{self, Options, DEFAULT_BACKLOG};
 use tcp_select::DEFAULT_PORT;
 
 /// Lesson 7 server: many clients, one thread, non-blocking sockets and an
@@ -14,25 +14,21 @@ use tcp_select::DEFAULT_PORT;
 /// Every message is answered with the message itself, or with --reply TEXT.
 #[derive(Parser)]
 #[command(version)]
+// This server's default backlog is its own (DEFAULT_BACKLOG), not mio's.
+#[command(mut_arg("backlog", |arg| arg.help(BACKLOG_HELP)))]
 struct Cli {
     #[command(flatten)]
     endpoint: Endpoint<DEFAULT_PORT>,
     #[command(flatten)]
     reply: ReplyArgs,
-    /// Serve at most N clients at once; one more is told "server busy" and
-    /// closed.
-    #[arg(long, value_name = "N")]
-    max_clients: Option<NonZeroUsize>,
-    /// Print no line per message nor per client arriving or leaving (for
-    /// benchmarks); refusals and failures are still printed.
-    #[arg(long)]
-    quiet: bool,
-    /// How many connections the kernel may complete and queue before the
-    /// server accepts them (listen's backlog; the system may cap it).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_BACKLOG,
-          value_parser = clap::value_parser!(i32).range(1..))]
-    backlog: i32,
+    #[command(flatten)]
+    server: ServerArgs,
+    #[command(flatten)]
+    backlog: BacklogArg,
 }
+
+const BACKLOG_HELP: &str = "Let at most N connections wait, handshake done, for accept \
+     [default: 1024] (the kernel lowers a larger N to its own limit, net.core.somaxconn on Linux)";
 
 fn main() -> ExitCode {
     common::logging::init();
@@ -41,7 +37,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let listener = server::bind(&cli.endpoint.host, cli.endpoint.port, cli.backlog)?;
+    let backlog = cli.backlog.backlog.map_or(DEFAULT_BACKLOG, |n| n.get());
+    let listener = server::bind(&cli.endpoint.host, cli.endpoint.port, backlog)?;
     let out = Output::stdout();
     // The first line names the real address, so `--port 0` can be used.
     out.line(format!("listening on {}", listener.local_addr()?));
@@ -52,8 +49,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let options = Options {
         reply,
-        max_clients: cli.max_clients,
-        quiet: cli.quiet,
+        max_clients: cli.server.max_clients,
+        quiet: cli.server.quiet,
     };
     server::serve(listener, options, out)
 }
