@@ -21,8 +21,9 @@ BUF_SIZE = 1024
 PENDING_CAP = 64 * 1024
 # listen() backlog: connections the kernel completes before accept() takes
 # them. The tutorial's 5 makes a crowd wait for retransmitted handshakes;
-# Linux caps it at /proc/sys/net/core/somaxconn (4096 since Linux 5.4).
-BACKLOG = 1024
+# 4096 is Linux's own cap (/proc/sys/net/core/somaxconn since Linux 5.4),
+# and the kernel lowers a larger number to its cap.
+BACKLOG = 4096
 
 
 class Client:

@@ -28,7 +28,7 @@ struct Cli {
 }
 
 const BACKLOG_HELP: &str = "Let at most N connections wait, handshake done, for accept \
-     [default: 1024] (the kernel lowers a larger N to its own limit, net.core.somaxconn on Linux)";
+     [default: 4096] (the kernel lowers a larger N to its own limit, net.core.somaxconn on Linux)";
 
 fn main() -> ExitCode {
     common::logging::init();
