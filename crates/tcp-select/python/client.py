@@ -140,5 +140,6 @@ while sel.get_map():
 # ANCHOR_END: loop
 
 elapsed_ms = (time.monotonic() - started) * 1000
-print("done: %s, %d replies in %.1f ms" % (
-    "1 client" if count == 1 else "%d clients" % count, replies, elapsed_ms))
+print("done: %s, %s in %.1f ms" % (
+    "1 client" if count == 1 else "%d clients" % count,
+    "1 reply" if replies == 1 else "%d replies" % replies, elapsed_ms))

@@ -141,7 +141,12 @@ pub fn run<R: BufRead>(
     } else {
         format!("{clients} clients")
     };
-    writeln!(out, "done: {who}, {replies} replies in {elapsed_ms:.1} ms")?;
+    let replies = if replies == 1 {
+        "1 reply".to_string()
+    } else {
+        format!("{replies} replies")
+    };
+    writeln!(out, "done: {who}, {replies} in {elapsed_ms:.1} ms")?;
     match failures.len() {
         0 => Ok(()),
         1 => Err(failures.remove(0)),
