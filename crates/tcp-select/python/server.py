@@ -36,6 +36,8 @@ class Client:
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         # Answers not sent yet: send() may take only part of them.
         self.pending = bytearray()
+        # The client has closed its side: send what is left, then close.
+        self.eof = False
 
 
 clients = {}
@@ -85,9 +87,10 @@ def accept_all():
 # ANCHOR: read
 # 5. Read what the client sent, until recv() would block. Each read is a
 #    message; its answer joins the pending output. A client that does not
-#    read its answers is not read from while PENDING_CAP bytes wait.
+#    read its answers is not read from while PENDING_CAP bytes wait. b""
+#    means the client closed its side: what is pending still goes out.
 def read_all(client):
-    while len(client.pending) < PENDING_CAP:
+    while not client.eof and len(client.pending) < PENDING_CAP:
         try:
             data = client.sock.recv(BUF_SIZE)
         except BlockingIOError:
@@ -97,7 +100,8 @@ def read_all(client):
         except ConnectionResetError:
             return close(client, "reset the connection")
         if not data:
-            return close(client, "closed the connection")
+            client.eof = True
+            break
         if len(data) == BUF_SIZE:
             print("%s: %d bytes arrived (a full read); the rest, if any, "
                   "comes in the next read" % (client.addr, len(data)))
@@ -129,11 +133,13 @@ def write_some(client):
 
 # ANCHOR: watch
 # Ask for "writable" only while output is pending (a socket is writable
-# nearly always: asking for it otherwise wakes the loop for nothing), and
-# for "readable" only while there is room for more answers.
+# nearly always: asking for it otherwise wakes the loop again and again),
+# and for "readable" only while there is room for more answers.
 def watch(client):
+    if client.eof and not client.pending:
+        return close(client, "closed the connection")
     events = selectors.EVENT_WRITE if client.pending else 0
-    if len(client.pending) < PENDING_CAP:
+    if not client.eof and len(client.pending) < PENDING_CAP:
         events |= selectors.EVENT_READ
     sel.modify(client.sock, events, data=client)
 # ANCHOR_END: watch

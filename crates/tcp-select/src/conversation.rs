@@ -91,7 +91,8 @@ impl Conversation {
         }
     }
 
-    /// Starts sending `message`.
+    // ANCHOR: send
+    /// Step 3: starts sending `message`.
     pub fn start_sending(&mut self, message: Vec<u8>) {
         self.outgoing = message;
         self.written = 0;
@@ -103,6 +104,8 @@ impl Conversation {
     /// Writes what the socket takes now. `Ok(true)` when all is written.
     pub fn write_some(&mut self) -> anyhow::Result<bool> {
         while self.written < self.outgoing.len() {
+            // 3. send(), non-blocking: it may take part of the message; the
+            //    rest goes when the socket is writable again.
             match self.stream.write(&self.outgoing[self.written..]) {
                 Ok(n) => {
                     debug!("[{}] write {n} bytes to {}", self.number, self.server);
@@ -116,8 +119,10 @@ impl Conversation {
         self.state = State::Waiting;
         Ok(true)
     }
+    // ANCHOR_END: send
 
-    /// Reads everything there is, until `read` would block. `Ok(None)`:
+    // ANCHOR: recv
+    /// Step 4: reads everything there is, until `read` would block. `Ok(None)`:
     /// nothing (or only part of a character) yet; `Ok(Some(text))`: the
     /// answer. A close before any answer, or a refusal, is an error.
     pub fn read_reply(&mut self) -> anyhow::Result<Option<String>> {
@@ -125,6 +130,8 @@ impl Conversation {
         let mut text = String::new();
         let mut closed = false;
         loop {
+            // 4. recv(1024) until WouldBlock: edge-triggered readiness
+            //    promises no second event for bytes left unread.
             match self.stream.read(&mut buf) {
                 Ok(0) => {
                     closed = true;
@@ -157,6 +164,7 @@ impl Conversation {
         self.replies += 1;
         Ok(Some(text))
     }
+    // ANCHOR_END: recv
 
     /// Watches for what the current state waits on.
     pub fn watch(&mut self, registry: &Registry) -> std::io::Result<()> {

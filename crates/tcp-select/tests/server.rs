@@ -184,3 +184,14 @@ fn a_flooding_client_that_never_reads_stalls_only_itself() {
     assert_eq!(got, sent, "{outcome}");
     round_trip(&mut other, "after", "after");
 }
+
+#[test]
+fn a_client_that_closes_its_side_still_gets_every_answer() {
+    let mut server = Server::start(Reply::Echo, 0, true);
+    let (mut client, _) = server.connect_quiet();
+    let sent = vec![b'x'; 200_000];
+    client.write_all(&sent).unwrap();
+    client.shutdown(std::net::Shutdown::Write).unwrap();
+    // Everything comes back, then the server closes.
+    assert_eq!(testkit::read_to_close(&mut client), sent);
+}
