@@ -98,8 +98,10 @@ def read_reply(conn):
             chunk = conn.sock.recv(1024)
         except BlockingIOError:
             break
-        if not chunk:
+        if not chunk and not data:
             sys.exit("error: [%d] the server closed the connection" % conn.number)
+        if not chunk:
+            break
         data += chunk
     replies += 1
     print("[%d] reply:" % conn.number, data.decode("utf-8", errors="replace"))

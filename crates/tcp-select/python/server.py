@@ -99,6 +99,8 @@ def read_all(client):
             continue
         except ConnectionResetError:
             return close(client, "reset the connection")
+        except OSError as e:
+            return close(client, "was dropped: %s" % e)
         if not data:
             client.eof = True
             break
@@ -126,6 +128,8 @@ def write_some(client):
             continue
         except (ConnectionResetError, BrokenPipeError):
             return close(client, "reset the connection")
+        except OSError as e:
+            return close(client, "was dropped: %s" % e)
         del client.pending[:sent]
     watch(client)
 # ANCHOR_END: write

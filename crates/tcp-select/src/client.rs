@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use common::{advice, args::host_port, LineSource};
+use log::debug;
 use mio::net::TcpStream;
 use mio::{Events, Poll, Registry, Token};
 
@@ -75,6 +76,7 @@ pub fn run<R: BufRead>(
     for number in 1..=options.clients.get() {
         let stream =
             TcpStream::connect(server).map_err(|e| advice::connect(e, &shown, START_SERVER))?;
+        debug!("[{number}] socket, connect (non-blocking) to {server}");
         let conv = Conversation::new(number, stream, server, poll.registry(), options.timeout)?;
         open.insert(conv.token, conv);
     }
@@ -121,6 +123,7 @@ pub fn run<R: BufRead>(
             // 5. close(): stop watching the socket; dropping it closes it.
             if let Some(mut conv) = open.remove(&token) {
                 let _ = poll.registry().deregister(&mut conv.stream);
+                debug!("[{}] close", conv.number);
                 replies += conv.replies;
                 if let Some(e) = failure {
                     if options.clients.get() > 1 {

@@ -85,7 +85,10 @@ impl Conversation {
             return Err(refused(e));
         }
         match self.stream.peer_addr() {
-            Ok(_) => Ok(true),
+            Ok(_) => {
+                debug!("[{}] connected to {}", self.number, self.server);
+                Ok(true)
+            }
             Err(e) if e.kind() == ErrorKind::NotConnected => Ok(false),
             Err(e) => Err(refused(e)),
         }

@@ -52,6 +52,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Messages::Typed(LineSource::reader(input, echo))
     } else {
         // Every connection sends the same lines: read them all first.
+        if !echo {
+            eprintln!("type the messages, one per line, then Ctrl-D (Ctrl-Z on Windows)");
+        }
         let mut lines = Vec::new();
         while let Some(line) = common::input::read_line(&mut input)? {
             if line == "exit" {
