@@ -17,10 +17,9 @@ use common::{Encoding, Reply, TextDecoder};
 use log::debug;
 use mio::net::TcpStream;
 use mio::{Interest, Registry, Token};
-
-use crate::outbox::Outbox;
 use server_extras::{lines, Goodbye, Output};
 
+use crate::outbox::Outbox;
 use crate::BUF_SIZE;
 
 /// One connected client, between events.

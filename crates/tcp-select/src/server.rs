@@ -61,19 +61,17 @@ pub fn bind(host: &str, port: u16, backlog: u32) -> anyhow::Result<TcpListener> 
     //    call each, as in the Python: std's TcpListener::bind does them all
     //    but offers no way to choose the backlog. Then non-blocking, so
     //    accept() says WouldBlock instead of waiting, and over to mio.
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    #[cfg(unix)] // on Windows SO_REUSEADDR would let another program steal the port
-    socket.set_reuse_address(true)?;
-    socket
-        .bind(&addr.into())
-        .map_err(|e| advice::bind(e, &shown))?;
+    let failed = |e| advice::bind(e, &shown);
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
+        .map_err(failed)?;
+    #[cfg(unix)] // on Windows SO_REUSEADDR would let another program take the port
+    socket.set_reuse_address(true).map_err(failed)?;
+    socket.bind(&addr.into()).map_err(failed)?;
     // The backlog travels as a C int; a larger one means "as many as the
     // system allows" anyway.
     let backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
-    socket
-        .listen(backlog)
-        .map_err(|e| advice::bind(e, &shown))?;
-    socket.set_nonblocking(true)?;
+    socket.listen(backlog).map_err(failed)?;
+    socket.set_nonblocking(true).map_err(failed)?;
     let listener = TcpListener::from_std(socket.into());
     debug!(
         "socket, bind, listen({backlog}): {}",
