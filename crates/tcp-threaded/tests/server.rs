@@ -73,7 +73,7 @@ fn the_cap_refuses_one_client_too_many_and_accepts_again_after_one_leaves() {
         .out
         .wait_for(&format!("refused {c_addr}: server busy"));
 
-    // A leaves; its seat is given back before the server says so.
+    // A leaves; its place is given back before the server says so.
     drop(a);
     server
         .out
@@ -231,7 +231,7 @@ fn a_thread_that_cannot_start_costs_one_connection_not_the_server() {
             .wait_for(&format!("cannot start a thread for {me}: "));
         assert!(out.contains("; its connection was closed"), "{out}");
     }
-    // The seats were given back: the server counts no one still connected.
+    // The places were given back: the server counts no one still connected.
     let out = server.out.wait_for_count("cannot start a thread", 3);
     assert!(out.contains("(1 client now)"), "{out}");
     assert!(!out.contains("(2 clients now)"), "{out}");
