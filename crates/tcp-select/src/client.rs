@@ -17,6 +17,7 @@ use common::{advice, args::host_port, LineSource};
 use log::debug;
 use mio::net::TcpStream;
 use mio::{Events, Poll, Registry, Token};
+use server_extras::clients_text;
 
 use crate::conversation::{Conversation, State};
 use crate::START_SERVER;
@@ -137,19 +138,18 @@ pub fn run<R: BufRead>(
     }
     // ANCHOR_END: loop
 
+    // The summary, unless no connection got anywhere (then the error says
+    // all there is to say).
     let clients = options.clients.get();
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let who = if clients == 1 {
-        "1 client".to_string()
-    } else {
-        format!("{clients} clients")
-    };
-    let replies = if replies == 1 {
-        "1 reply".to_string()
-    } else {
-        format!("{replies} replies")
-    };
-    writeln!(out, "done: {who}, {replies} in {elapsed_ms:.1} ms")?;
+    if failures.len() < clients {
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let replies = match replies {
+            1 => "1 reply".to_string(),
+            n => format!("{n} replies"),
+        };
+        let who = clients_text(clients);
+        writeln!(out, "done: {who}, {replies} in {elapsed_ms:.1} ms")?;
+    }
     match failures.len() {
         0 => Ok(()),
         1 => Err(failures.remove(0)),

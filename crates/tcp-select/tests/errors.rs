@@ -12,9 +12,10 @@ const CLIENT: &str = env!("CARGO_BIN_EXE_tcp-select-client");
 #[test]
 fn client_without_a_server_says_how_to_start_one() {
     let port = testkit::free_port().to_string();
-    run(CLIENT, &["--port", &port, "-m", "hi"], "").assert_one_line_error(
+    let out = run(CLIENT, &["--port", &port, "-m", "hi"], "").assert_one_line_error(
         "connection refused; is the server running? start it with: just run tcp-select-server",
     );
+    assert_eq!(out.stdout, "", "no summary when nothing connected");
     // Many connections refused: still one line, saying how many.
     run(CLIENT, &["--port", &port, "--clients", "3", "-m", "hi"], "")
         .assert_one_line_error("3 of 3 connections failed; the first: cannot connect");
