@@ -13,7 +13,7 @@ use tcp_select::{DEFAULT_NAME, DEFAULT_PORT};
 
 /// Lesson 7 client: --clients N connections driven by one thread and one
 /// poll loop. Each sends NAME:text for every message (lesson 4's wire
-/// format) and prints every reply, labelled [1], [2], ...
+/// format) and prints every reply, labelled with its connection number.
 ///
 /// With one connection and no --message, lines are typed (`exit` or the
 /// end of input quits); with more, all of stdin is read first.
