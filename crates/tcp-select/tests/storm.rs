@@ -16,9 +16,10 @@ fn open_files_limit() -> Option<usize> {
     line.split_whitespace().nth(3)?.parse().ok()
 }
 
-/// 10,000 connections fired at once are all accepted within a second with
-/// the default backlog (a small one makes many wait for a retransmitted
-/// handshake, a second or more). Fewer where the open-files limit is lower.
+/// 10,000 connections fired at once are all accepted within a second of
+/// the last one with the default backlog (with a small one, many wait for
+/// a retransmitted handshake, a second or more). Fewer where the open-files
+/// limit is lower.
 #[test]
 fn a_storm_of_connections_is_accepted_within_a_second() {
     let limit = open_files_limit().unwrap_or(1024);
@@ -44,10 +45,23 @@ fn a_storm_of_connections_is_accepted_within_a_second() {
         }
         sockets.push(socket);
     }
-    server.wait_for_stdout(&format!("({count} clients now)"));
-    let took = started.elapsed();
+    // On a busy machine firing them can take a while itself; what the
+    // backlog decides is how long the server needs after that.
+    let fired = started.elapsed();
+    // Look at what the server printed every few milliseconds (waiting on
+    // each chunk of 10,000 lines would cost the test more than the server).
+    let last = format!("({count} clients now)");
+    while !server.stdout_so_far().contains(&last) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "not all {count} connections were accepted within 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let after = started.elapsed() - fired;
+    eprintln!("{count} connections fired in {fired:?}, all accepted {after:?} later");
     assert!(
-        took < Duration::from_secs(1),
-        "{count} connections took {took:?}"
+        after < Duration::from_secs(1),
+        "{count} connections fired in {fired:?} took {after:?} more to be accepted"
     );
 }
