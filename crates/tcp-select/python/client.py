@@ -98,6 +98,11 @@ def read_reply(conn):
             chunk = conn.sock.recv(1024)
         except BlockingIOError:
             break
+        except ConnectionResetError:
+            # An answer, then a reset: show the answer; none: give up.
+            if not data:
+                sys.exit("error: [%d] the server reset the connection" % conn.number)
+            chunk = b""
         if not chunk and not data:
             sys.exit("error: [%d] the server closed the connection" % conn.number)
         if not chunk:

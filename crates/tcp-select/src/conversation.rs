@@ -146,6 +146,12 @@ impl Conversation {
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                // An answer, then a reset (a refusal sent by a server that
+                // closed with our message unread): the answer still counts.
+                Err(e) if advice::is_disconnect(&e) && !text.is_empty() => {
+                    closed = true;
+                    break;
+                }
                 Err(e) => return Err(advice::conversation(e, "reading from", self.server)),
             }
         }
