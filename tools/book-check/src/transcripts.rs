@@ -22,6 +22,7 @@ pub const LESSONS: &[&str] = &[
     "tcp-loop",
     "tcp-serial",
     "tcp-threaded",
+    "tcp-select",
     "udp-echo",
     "udp-chat",
 ];

@@ -370,7 +370,7 @@ impl Normaliser {
             }
         }
         out.push_str(rest);
-        out
+        without_elapsed_time(out)
     }
 
     fn map(&mut self, port: u16) -> u16 {
@@ -385,6 +385,21 @@ impl Normaliser {
         }
         let next = 50001 + self.clients.len() as u16;
         *self.clients.entry(port).or_insert(next)
+    }
+}
+
+/// A client's summary (`done: 1 client, 2 replies in 0.8 ms`) says how
+/// long the run took, which differs every time: the number becomes `…`.
+fn without_elapsed_time(line: String) -> String {
+    if !line.starts_with("done: ") {
+        return line;
+    }
+    let Some(body) = line.strip_suffix(" ms") else {
+        return line;
+    };
+    match body.rsplit_once(" in ") {
+        Some((before, number)) if number.parse::<f64>().is_ok() => format!("{before} in … ms"),
+        _ => line,
     }
 }
 
@@ -411,5 +426,9 @@ mod tests {
         );
         assert_eq!(n.apply("no port 127.0.0.1."), "no port 127.0.0.1.");
         assert_eq!(n.apply("named 127.0.0.1:8083"), "named 127.0.0.1:8083");
+        assert_eq!(
+            n.apply("done: 2 clients, 4 replies in 12.5 ms"),
+            "done: 2 clients, 4 replies in … ms"
+        );
     }
 }

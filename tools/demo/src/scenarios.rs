@@ -75,6 +75,7 @@ pub fn lesson(name: &str) -> Option<Scenario> {
         "tcp-loop" => (tcp_loop(), vec![("server", 8081)]),
         "tcp-serial" => (tcp_serial(), vec![("server", 7890)]),
         "tcp-threaded" => (tcp_threaded(), vec![("server", 9998)]),
+        "tcp-select" => (tcp_select(), vec![("server", 9997)]),
         "udp-echo" => (udp_echo(), vec![("server", 9000)]),
         "udp-chat" => (udp_chat(), vec![("zhangsan", 8081), ("lisi", 8082)]),
         _ => return None,
@@ -88,6 +89,7 @@ pub const LESSONS: &[&str] = &[
     "tcp-loop",
     "tcp-serial",
     "tcp-threaded",
+    "tcp-select",
     "udp-echo",
     "udp-chat",
 ];
@@ -307,6 +309,56 @@ fn tcp_threaded() -> Vec<Step> {
             text: "exit\n",
         },
         Exit { who: "client B" },
+        wait_n("server", " now)", 4),
+        Stop { who: "server" },
+    ]
+}
+
+fn tcp_select() -> Vec<Step> {
+    vec![
+        start(
+            "server",
+            "tcp-select-server",
+            &["--port", "0"],
+            "just run tcp-select-server",
+        ),
+        Note("one thread serves every client; the only place it waits is poll()"),
+        start(
+            "client A",
+            "tcp-select-client",
+            &["--port", "{port:server}"],
+            "just run tcp-select-client",
+        ),
+        wait("client A", "message> "),
+        Note("A is connected and says nothing: nobody waits for it"),
+        start(
+            "client B",
+            "tcp-select-client",
+            &["--port", "{port:server}", "--name", "小明"],
+            "just run tcp-select-client --name 小明",
+        ),
+        wait("client B", "message> "),
+        Type {
+            who: "client B",
+            text: "在吗?\n",
+        },
+        wait("client B", "[1] reply: "),
+        Note("B was answered at once; now A speaks"),
+        Type {
+            who: "client A",
+            text: "你好\n",
+        },
+        wait("client A", "[1] reply: "),
+        Type {
+            who: "client B",
+            text: "exit\n",
+        },
+        Exit { who: "client B" },
+        Type {
+            who: "client A",
+            text: "exit\n",
+        },
+        Exit { who: "client A" },
         wait_n("server", " now)", 4),
         Stop { who: "server" },
     ]
