@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::libtest::{self, Panic, TestRun, Verdict};
+use crate::messages;
 use crate::run::{run_limited, Finished};
 
 /// One crate of a workspace to check.
@@ -335,7 +336,10 @@ fn print_tested(krate: &Crate, t: &Tested) {
         }
         for Panic { location, message } in panics.iter().take(3) {
             say!("  at {}", krate.shown_location(location));
-            for line in message.lines().take(12) {
+            for line in messages::wrap(&messages::explain(message), 88)
+                .iter()
+                .take(16)
+            {
                 say!("    {line}");
             }
         }

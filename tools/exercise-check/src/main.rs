@@ -24,6 +24,7 @@ mod layout;
 mod learner;
 mod libtest;
 mod list;
+mod messages;
 mod run;
 mod state;
 mod verify;
