@@ -71,15 +71,20 @@ enum Cmd {
         #[arg(long, hide = true)]
         from: Option<PathBuf>,
     },
-    /// Show the next hint of an exercise (`all`: every hint).
+    /// Show a hint of an exercise: the next one, hint K, or `all`.
     Hint {
         /// The exercise.
         name: String,
-        /// `all` to show every hint at once.
+        /// A hint's number (1, 2, ...), `all`, or nothing for the next one.
         which: Option<String>,
     },
     /// Restore an exercise's starter code (your version is saved aside).
     Reset {
+        /// The exercise.
+        name: String,
+    },
+    /// Bring back the version of an exercise the last reset saved.
+    Restore {
         /// The exercise.
         name: String,
     },
@@ -158,16 +163,11 @@ fn run(layout: &Layout, command: Cmd) -> Result<bool> {
             learner::check(layout, &exercise, limits.limits())
         }
         Cmd::Hint { name, which } => {
-            let all = match which.as_deref() {
-                None | Some("" | "next") => false,
-                Some("all") => true,
-                Some(other) => anyhow::bail!(
-                    "`{other}`? say `all` for every hint, or nothing for the next one"
-                ),
-            };
-            learner::hint(layout, &layout.resolve(&name)?, all).map(|()| true)
+            let which = learner::Which::parse(which.as_deref())?;
+            learner::hint(layout, &layout.resolve(&name)?, which).map(|()| true)
         }
         Cmd::Reset { name } => learner::reset(layout, &layout.resolve(&name)?).map(|()| true),
+        Cmd::Restore { name } => learner::restore(layout, &layout.resolve(&name)?).map(|()| true),
         Cmd::Watch {
             name,
             limits,

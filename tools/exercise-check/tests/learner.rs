@@ -87,3 +87,105 @@ fn a_read_into_vec_with_capacity_is_named() {
     assert!(out.contains("Vec::with_capacity(n)"), "{out}");
     assert!(out.contains("len() is 0"), "{out}");
 }
+
+/// A solution with three hints, generated into a scratch repository.
+fn make_exercise(root: &Path, target: &Path) {
+    let krate = root.join("solutions/01-demo");
+    fs::create_dir_all(krate.join("src")).expect("mkdir");
+    fs::write(
+        krate.join("Cargo.toml"),
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("write");
+    fs::write(
+        krate.join("src/lib.rs"),
+        "pub fn answer() -> u32 {\n    // TODO-BEGIN: Return 42.\n    42\n    // TODO-END\n}\n",
+    )
+    .expect("write");
+    fs::write(krate.join("README.md"), "Read book/src/lessons/demo.md\n").expect("write");
+    fs::write(
+        krate.join("HINTS.md"),
+        "# Hints\n\n## First\n\nOne.\n\n## Second\n\nTwo.\n\n## Third\n\nThree.\n",
+    )
+    .expect("write");
+    let (code, out) = checker(root, target, &["sync"], &[]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn any_hint_shows_at_any_time_also_after_a_reset() {
+    let root = scratch("hint-any");
+    let target = root.join("target");
+    make_exercise(&root, &target);
+    let (code, out) = checker(&root, &target, &["hint", "01", "3"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("Hint 3 of 3: Third") && out.contains("Three."),
+        "{out}"
+    );
+    let (code, out) = checker(&root, &target, &["hint", "01", "1"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Hint 1 of 3: First"), "{out}");
+    // A reset changes nothing about hints.
+    let lib = root.join("exercises/01-demo/src/lib.rs");
+    fs::write(&lib, "pub fn answer() -> u32 { 1 }\n").expect("edit");
+    let (code, out) = checker(&root, &target, &["reset", "01"], &[]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = checker(&root, &target, &["hint", "01", "2"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Hint 2 of 3: Second"), "{out}");
+    let (code, out) = checker(&root, &target, &["hint", "01", "4"], &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("01-demo has 3 hints"), "{out}");
+    let (code, out) = checker(&root, &target, &["hint", "01", "two"], &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("say a hint's number"), "{out}");
+}
+
+#[test]
+fn restore_brings_back_what_reset_saved_and_can_be_undone() {
+    let root = scratch("restore");
+    let target = root.join("target");
+    make_exercise(&root, &target);
+    let (code, out) = checker(&root, &target, &["restore", "01"], &[]);
+    assert_eq!(code, 2, "nothing to restore yet: {out}");
+    assert!(out.contains("no backup to restore"), "{out}");
+
+    let dir = root.join("exercises/01-demo");
+    let starter = fs::read_to_string(dir.join("src/lib.rs")).expect("read");
+    let mine = "pub fn answer() -> u32 { 41 }\n";
+    fs::write(dir.join("src/lib.rs"), mine).expect("edit");
+    fs::write(dir.join("src/extra.rs"), "// mine\n").expect("add");
+    let (code, out) = checker(&root, &target, &["reset", "01"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("`just restore 01` brings it back"), "{out}");
+    assert_eq!(
+        fs::read_to_string(dir.join("src/lib.rs")).expect("read"),
+        starter
+    );
+    assert!(!dir.join("src/extra.rs").exists());
+
+    // The starter, edited a little, then restore: the work comes back and
+    // the edit is kept aside.
+    let edited = starter.replace("Return 42.", "Return 42!");
+    fs::write(dir.join("src/lib.rs"), &edited).expect("edit");
+    let (code, out) = checker(&root, &target, &["restore", "01"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        fs::read_to_string(dir.join("src/lib.rs")).expect("read"),
+        mine
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("src/extra.rs")).expect("read"),
+        "// mine\n"
+    );
+    assert!(out.contains("your current version is saved in"), "{out}");
+    // Restoring again undoes the restore.
+    let (code, out) = checker(&root, &target, &["restore", "01"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        fs::read_to_string(dir.join("src/lib.rs")).expect("read"),
+        edited
+    );
+    assert!(!dir.join("src/extra.rs").exists());
+}
