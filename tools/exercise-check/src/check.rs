@@ -26,7 +26,7 @@ pub struct Crate {
 }
 
 impl Crate {
-    fn cargo(&self, args: &[&str]) -> Command {
+    pub(crate) fn cargo(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("cargo");
         cmd.args(args)
             .current_dir(&self.workspace)

@@ -26,6 +26,7 @@ mod libtest;
 mod list;
 mod messages;
 mod run;
+mod start;
 mod state;
 mod verify;
 
@@ -60,6 +61,12 @@ struct Cli {
 enum Cmd {
     /// List the exercises, which are done, and what to do next.
     List,
+    /// The guided way: resume, show progress, check the current exercise on
+    /// every save, offer the next (without a terminal: the progress, once).
+    Start {
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
     /// Build and test one exercise under a time limit and say what to fix.
     Check {
         /// `01`, `tcp-echo-server` or `01-tcp-echo-server` (default: the
@@ -158,6 +165,7 @@ fn main() -> ExitCode {
 fn run(layout: &Layout, command: Cmd) -> Result<bool> {
     match command {
         Cmd::List => list::print(layout).map(|()| true),
+        Cmd::Start { limits } => start::start(layout, limits.limits()).map(|()| true),
         Cmd::Check { name, limits, from } => {
             let exercise = pick(layout, name, from)?;
             learner::check(layout, &exercise, limits.limits())

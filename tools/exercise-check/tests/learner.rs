@@ -189,3 +189,21 @@ fn restore_brings_back_what_reset_saved_and_can_be_undone() {
     );
     assert!(!dir.join("src/extra.rs").exists());
 }
+
+#[test]
+fn start_without_a_terminal_prints_the_progress_once_and_exits_0() {
+    let root = scratch("start-no-terminal");
+    let target = root.join("target");
+    make_exercise(&root, &target);
+    for env in [&[][..], &[("CI", "true")][..]] {
+        let started = Instant::now();
+        let (code, out) = checker(&root, &target, &["start"], env);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("0/1 done"), "{out}");
+        assert!(out.contains("▶ 01-demo (not started)"), "{out}");
+        assert!(out.contains("edit   exercises/01-demo/src/lib.rs"), "{out}");
+        assert!(out.contains("No terminal to watch from"), "{out}");
+        assert!(!out.contains("Checking"), "nothing built: {out}");
+        assert!(started.elapsed() < Duration::from_secs(30), "at once");
+    }
+}
