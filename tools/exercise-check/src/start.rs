@@ -19,7 +19,7 @@ use anyhow::Result;
 
 use crate::check::Limits;
 use crate::generate::read_crate;
-use crate::layout::{Exercise, Layout};
+use crate::layout::{self, Exercise, Layout};
 use crate::learner::{self, Which};
 use crate::list::{self, Status};
 use crate::run::run_limited;
@@ -127,7 +127,10 @@ fn show_exercise(exercise: &Exercise, status: Status) {
     let dir = exercise.dir.display();
     say!("\n▶ {} ({})", exercise.name, status.label());
     if let Some(chapter) = exercise.chapter() {
-        say!("  read   {chapter}");
+        say!(
+            "  read   {}  (`just book` serves it)",
+            layout::chapter_page(&chapter)
+        );
     }
     say!("  task   {dir}/README.md");
     say!("  edit   {dir}/src/lib.rs");
