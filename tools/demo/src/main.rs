@@ -67,7 +67,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         .context("the demo binary has no directory")?
         .to_path_buf();
 
-    let mut runner = runner::Runner::new(bin_dir, !cli.transcript);
+    let mut runner = runner::Runner::new(bin_dir, !cli.transcript, &scenario.steps);
     runner.run(&scenario.steps)?;
     if cli.transcript {
         let defaults: HashMap<String, u16> = scenario
