@@ -341,7 +341,7 @@ fn show_diff(yours: &Path, theirs: &Path) -> Result<()> {
 }
 
 /// `just watch`: check now, then again whenever a file of the exercise
-/// changes. Polls the files' contents twice a second (no file-watching
+/// changes. Polls the files' contents four times a second (no file-watching
 /// service needed); stops on Ctrl-C, or after `runs` checks when given.
 pub fn watch(
     layout: &Layout,
@@ -360,7 +360,7 @@ pub fn watch(
         if last != Some(now) {
             if last.is_some() {
                 // An editor may write in several steps: wait until it settles.
-                thread::sleep(Duration::from_millis(300));
+                thread::sleep(Duration::from_millis(150));
                 if fingerprint(&read_crate(&exercise.dir)?) != now {
                     continue;
                 }
@@ -374,7 +374,7 @@ pub fn watch(
             }
             say!("\nWatching for changes… (Ctrl-C stops)");
         }
-        thread::sleep(Duration::from_millis(500));
+        thread::sleep(Duration::from_millis(250));
     }
 }
 

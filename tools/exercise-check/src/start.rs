@@ -165,7 +165,7 @@ fn watch(layout: &Layout, mut current: Exercise, limits: Limits) -> Result<()> {
         if last != Some(now) {
             if last.is_some() {
                 // An editor may write in several steps: let it settle.
-                thread::sleep(Duration::from_millis(200));
+                thread::sleep(Duration::from_millis(150));
                 if fingerprint(&read_crate(&current.dir)?) != now {
                     continue;
                 }
@@ -181,7 +181,7 @@ fn watch(layout: &Layout, mut current: Exercise, limits: Limits) -> Result<()> {
             }
             say!("\nWatching {} for saves… {KEYS}", current.dir.display());
         }
-        match keys.recv_timeout(Duration::from_millis(300)) {
+        match keys.recv_timeout(Duration::from_millis(250)) {
             Ok(Key::Quit) | Err(RecvTimeoutError::Disconnected) => {
                 say!("Bye. `just start` picks up where you are.");
                 return Ok(());
