@@ -249,11 +249,7 @@ fn clippy(layout: &Layout, exercise: &Exercise, limits: Limits) -> Result<()> {
         say!("clippy: stopped after {:?}", limits.build);
         return Ok(());
     }
-    let warnings: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.contains(": warning: ") && l.contains(&exercise.name))
-        .collect();
+    let warnings = clippy_warnings(&run.stderr, &exercise.name, &layout.exercises);
     if warnings.is_empty() {
         if run.success() {
             say!("clippy: no warnings");
@@ -265,9 +261,22 @@ fn clippy(layout: &Layout, exercise: &Exercise, limits: Limits) -> Result<()> {
         warnings.len()
     );
     for line in warnings.iter().take(3) {
-        say!("  {}", line.trim());
+        say!("  {line}");
     }
     Ok(())
+}
+
+/// clippy's short-format warnings about the exercise's own files, with
+/// paths that open from the repository root (cargo prints them relative
+/// to the exercises' workspace).
+fn clippy_warnings(stderr: &str, name: &str, workspace: &std::path::Path) -> Vec<String> {
+    let prefix = format!("{name}/");
+    stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with(&prefix) && l.contains(": warning: "))
+        .map(|l| workspace.join(l).display().to_string())
+        .collect()
 }
 
 /// Single keys without Enter, where the terminal allows it (`stty`).
@@ -327,6 +336,18 @@ mod tests {
         assert_eq!(Key::from_char('x'), Some(Key::Help));
         assert_eq!(Key::from_char('\n'), None);
         assert_eq!(Key::from_char(' '), None);
+    }
+
+    #[test]
+    fn clippy_warnings_name_the_learners_files_from_the_root() {
+        let stderr = "    Checking demo v0.1.0\n\
+            01-demo/src/lib.rs:38:5: warning: length comparison to zero\n\
+            warning: `demo` (lib) generated 1 warning\n\
+            support/src/lib.rs:1:1: warning: not the learner's\n";
+        assert_eq!(
+            clippy_warnings(stderr, "01-demo", std::path::Path::new("exercises")),
+            ["exercises/01-demo/src/lib.rs:38:5: warning: length comparison to zero"]
+        );
     }
 
     #[test]

@@ -207,3 +207,49 @@ fn start_without_a_terminal_prints_the_progress_once_and_exits_0() {
         assert!(started.elapsed() < Duration::from_secs(30), "at once");
     }
 }
+
+/// The repository's own exercise pages: they send learners to the built
+/// book, never to a chapter's raw `.md` (which shows `{{#include}}` lines).
+#[test]
+fn exercise_pages_link_the_built_book_not_its_sources() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut pages = vec![root.join("exercises/README.md")];
+    for workspace in ["solutions", "exercises"] {
+        let dir = root.join(workspace);
+        let entries = fs::read_dir(&dir).expect("read the workspace");
+        for entry in entries.flatten() {
+            let readme = entry.path().join("README.md");
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(char::is_numeric)
+                && readme.is_file()
+            {
+                pages.push(readme);
+            }
+        }
+    }
+    assert!(pages.len() > 10, "{pages:?}");
+    for page in pages {
+        let text = fs::read_to_string(&page).expect("read the page");
+        assert!(
+            !text.contains("](../book/src/") && !text.contains("](../../book/src/"),
+            "{} links a raw chapter",
+            page.display()
+        );
+        assert!(
+            text.contains("http://localhost:3000/") && text.contains("just book"),
+            "{} does not say how to open the book",
+            page.display()
+        );
+    }
+    let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
+    assert!(
+        readme.contains("`crates/<lesson>/python/`"),
+        "the Python's path"
+    );
+    assert!(
+        readme.contains("just start"),
+        "the route through the exercises"
+    );
+}
