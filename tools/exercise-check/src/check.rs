@@ -355,7 +355,8 @@ fn print_tested(krate: &Crate, t: &Tested) {
         );
         say!(
             "A server that never returns is usually stuck in accept() (waiting for a client\n\
-             that never comes) or in read() (waiting for bytes, or a close, that never come)."
+             that never comes) or in read() (waiting for bytes, or a close, that never come:\n\
+             read_to_end() and read_to_string() wait until the peer closes the connection)."
         );
     }
     if let Some(crash) = &t.crashed {
