@@ -114,7 +114,7 @@ fn tcp_echo() -> Vec<Step> {
             who: "client",
             text: "hello, server\n",
         },
-        wait("server", "received: "),
+        wait("server", "reply> "),
         Note("the person at the server types the reply"),
         Type {
             who: "server",
@@ -159,6 +159,7 @@ fn tcp_loop() -> Vec<Step> {
             who: "client",
             text: "what time is it?\n",
         },
+        wait_n("client", "message> ", 3),
         wait_n("server", "reply> ", 2),
         Type {
             who: "server",
@@ -197,11 +198,13 @@ fn udp_echo() -> Vec<Step> {
             who: "client",
             text: "hello\n",
         },
+        wait("server", "received from"),
         wait_n("client", "message> ", 2),
         Type {
             who: "client",
             text: "你好, UDP\n",
         },
+        wait_n("server", "received from", 2),
         wait_n("client", "message> ", 3),
         CloseStdin { who: "client" },
         Exit { who: "client" },
@@ -221,6 +224,7 @@ fn tcp_serial() -> Vec<Step> {
         ),
         wait("client A", "message> "),
         Type { who: "client A", text: "hello from A\n" },
+        wait("server", "received: hello from A"),
         wait("client A", "reply: "),
         Note("client B connects while the server is still busy with A"),
         start(
@@ -236,6 +240,7 @@ fn tcp_serial() -> Vec<Step> {
         Note("A says quit: the server closes A, accepts B and answers at once"),
         Type { who: "client A", text: "quit\n" },
         Exit { who: "client A" },
+        wait("server", "received: hello from B"),
         wait("client B", "reply: "),
         Type { who: "client B", text: "quit\n" },
         Exit { who: "client B" },
@@ -293,6 +298,7 @@ fn tcp_threaded() -> Vec<Step> {
             who: "client A",
             text: "还在吗?\n",
         },
+        wait_n("client A", "message> ", 2),
         wait_n("server", "reply to ", 3),
         Type {
             who: "server",
