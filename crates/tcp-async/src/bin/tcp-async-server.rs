@@ -1,0 +1,71 @@
+//! `tcp-async-server`: many clients on one thread, one task each.
+
+use std::num::NonZeroUsize;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use common::Endpoint;
+use tcp_async::handler::Answer;
+use tcp_async::server::{self, Options};
+use tcp_async::stop::Signals;
+use tcp_async::{DEFAULT_BACKLOG, DEFAULT_PORT};
+
+/// Lesson 8 server: every client is a task, all on one thread (tokio).
+///
+/// Answers every message with itself, or with --reply TEXT. Ctrl-C (or
+/// SIGTERM) stops it gracefully: no new clients, each client's current
+/// message is answered, then every connection is closed.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    #[command(flatten)]
+    endpoint: Endpoint<DEFAULT_PORT>,
+    /// Answer every message with TEXT instead of the message itself.
+    #[arg(long, value_name = "TEXT", conflicts_with = "echo",
+          value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    reply: Option<String>,
+    /// Answer every message with the message itself (the default; accepted
+    /// so lesson 4's commands work here too).
+    #[arg(long)]
+    echo: bool,
+    /// Serve at most N clients at once; one more is told "server busy" and
+    /// closed.
+    #[arg(long, value_name = "N")]
+    max_clients: Option<NonZeroUsize>,
+    /// Print no line per message nor per client arriving or leaving.
+    #[arg(long)]
+    quiet: bool,
+    /// How many finished handshakes may wait for accept() (listen's
+    /// backlog; Linux caps it at net.core.somaxconn).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BACKLOG)]
+    backlog: u32,
+}
+
+fn main() -> ExitCode {
+    common::logging::init();
+    let cli = Cli::parse();
+    common::exit(run(cli))
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let options = Options {
+        answer: match cli.reply {
+            Some(text) => Answer::Fixed(text),
+            None => Answer::Echo,
+        },
+        max_clients: cli.max_clients,
+        quiet: cli.quiet,
+        grace: Duration::from_secs(5),
+    };
+    let endpoint = cli.endpoint;
+    tcp_async::runtime()?.block_on(async move {
+        let listener = server::bind(&endpoint.host, endpoint.port, cli.backlog).await?;
+        // Listen for Ctrl-C and SIGTERM before saying we listen: a stop
+        // sent right after the listening line is then never missed.
+        let signals = Signals::install()?;
+        // The first line names the real address, so `--port 0` can be used.
+        println!("listening on {}", listener.local_addr()?);
+        server::serve(listener, options, signals.received()).await
+    })
+}
