@@ -21,7 +21,7 @@ port = int(sys.argv[1]) if len(sys.argv) > 1 else 9996
 # listen() backlog: how many finished handshakes may wait for accept().
 # The tutorials' listen(5) is far too few for a burst of clients; Linux caps
 # whatever is asked at net.core.somaxconn (4096 on recent kernels).
-BACKLOG = 1024
+BACKLOG = 4096
 # How long a stopping server waits for clients to finish their message.
 GRACE = 5.0
 

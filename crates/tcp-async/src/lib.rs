@@ -41,7 +41,7 @@ pub const BUF_SIZE: usize = 1024;
 /// connections whose handshake is done may wait for `accept()`. See
 /// [`server::bind`] and the book: 5 (the tutorials' `listen(5)`) drops a
 /// burst of clients; Linux caps any value at `net.core.somaxconn`.
-pub const DEFAULT_BACKLOG: u32 = 1024;
+pub const DEFAULT_BACKLOG: u32 = 4096;
 
 // ANCHOR: runtime
 /// The runtime every task runs on: `current_thread`, so the whole server
