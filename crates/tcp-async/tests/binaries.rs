@@ -205,7 +205,7 @@ fn sigterm_answers_the_current_message_closes_everyone_and_exits_0() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_the_server_the_same_way() {
-    let (mut server, _) = start_server(&["--quiet"]);
+    let (server, _) = start_server(&["--quiet"]);
     send_signal(&server, "-INT");
     let out = server.finish().assert_success();
     assert!(
