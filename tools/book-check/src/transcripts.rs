@@ -22,6 +22,7 @@ pub const LESSONS: &[&str] = &[
     "tcp-loop",
     "tcp-serial",
     "tcp-threaded",
+    "tcp-async",
     "udp-echo",
     "udp-chat",
 ];

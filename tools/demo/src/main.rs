@@ -18,7 +18,7 @@ use clap::Parser;
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
-    /// The lesson: tcp-echo, tcp-loop, tcp-serial, tcp-threaded, udp-echo or udp-chat.
+    /// The lesson: tcp-echo, tcp-loop, tcp-serial, tcp-threaded, tcp-async, udp-echo or udp-chat.
     lesson: String,
 
     /// Print a deterministic transcript at the end instead of live output.

@@ -141,6 +141,10 @@ impl Runner {
                 let _ = proc.child.wait();
                 Ok(())
             }
+            Step::Interrupt { who } => {
+                interrupt(&mut self.proc(who)?.child)?;
+                self.wait_exit(who)
+            }
         }
     }
 
@@ -308,6 +312,22 @@ impl Runner {
     }
 }
 
+/// Ctrl-C: SIGINT on Unix (through `kill`, as std has no signals). Windows
+/// has no signal to send another console program; it is stopped instead.
+fn interrupt(child: &mut Child) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .context("cannot run kill to send Ctrl-C (SIGINT)")?;
+        anyhow::ensure!(status.success(), "kill -INT failed: {status}");
+    }
+    #[cfg(not(unix))]
+    let _ = child.kill();
+    Ok(())
+}
+
 /// Sends each chunk of `stream` to the runner, then a `Closed` event.
 fn forward(key: Key, stream: Option<impl Read + Send + 'static>, tx: &Sender<Event>) {
     let tx = tx.clone();
@@ -342,6 +362,8 @@ struct Normaliser {
 
 impl Normaliser {
     fn apply(&mut self, line: &str) -> String {
+        let line = hide_elapsed(line);
+        let line = line.as_str();
         let mut out = String::with_capacity(line.len());
         let mut rest = line;
         while let Some(at) = rest.find("127.0.0.1") {
@@ -388,6 +410,19 @@ impl Normaliser {
     }
 }
 
+/// A client's summary ends with the time it took (`done: 2 clients,
+/// 4 replies, 1.3 ms`), different on every run: shown as `… ms`.
+fn hide_elapsed(line: &str) -> String {
+    if let (true, Some(head)) = (line.starts_with("done: "), line.strip_suffix(" ms")) {
+        if let Some((before, number)) = head.rsplit_once(", ") {
+            if number.parse::<f64>().is_ok() {
+                return format!("{before}, … ms");
+            }
+        }
+    }
+    line.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,5 +446,10 @@ mod tests {
         );
         assert_eq!(n.apply("no port 127.0.0.1."), "no port 127.0.0.1.");
         assert_eq!(n.apply("named 127.0.0.1:8083"), "named 127.0.0.1:8083");
+        assert_eq!(
+            n.apply("done: 2 clients, 4 replies, 12.5 ms"),
+            "done: 2 clients, 4 replies, … ms"
+        );
+        assert_eq!(n.apply("done: 5 ms"), "done: 5 ms");
     }
 }
