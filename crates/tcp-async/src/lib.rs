@@ -3,8 +3,8 @@
 //! The same server as lesson 7 (echo by default, `--reply`, `--max-clients`,
 //! `--quiet`, `--backlog`), written the way most Rust network programs are:
 //! with `tokio`. Each client is a *task*, a piece of code that reads like
-//! lesson 4's thread (read, answer, repeat) but costs a few hundred bytes
-//! instead of a thread and its stack. Every task runs on ONE thread: at
+//! lesson 4's thread (read, answer, repeat) but costs only its saved state
+//! (little more than its 1024-byte buffer) instead of a thread and a stack. Every task runs on ONE thread: at
 //! each `.await` that cannot go on yet (no bytes to read, no room to
 //! write), the task hands the thread back to the runtime, which runs
 //! whichever task can. Lesson 7 wrote that loop by hand with `mio`; here
