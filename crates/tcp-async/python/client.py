@@ -1,11 +1,11 @@
 """Lesson 8 client: one or many connections on one thread, with asyncio.
 
-Each connection is a task: it sends every message, reads one answer
-(at most 1024 bytes) for each, and prints it with the connection's number.
-With no messages given, one connection sends the lines you type; an empty
-line is skipped, and "quit", "exit" or the end of input stops.
+Each connection is a task: it sends every message as NAME:text (lesson
+4's format, "老王:你好"), reads one answer (at most 1024 bytes) for each,
+and prints it with the connection's number. With no messages given, one
+connection sends the lines you type; "exit" or the end of input stops.
 
-Run:  python3 client.py [PORT] [--clients N] [--message TEXT ...]
+Run:  python3 client.py [PORT] [--clients N] [--name NAME] [--message TEXT ...]
       (the default port is 9996)
 """
 import argparse
@@ -18,6 +18,7 @@ TIMEOUT = 5.0  # seconds to wait for a connection or for an answer
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("port", nargs="?", type=int, default=9996)
 parser.add_argument("--clients", type=int, default=1, metavar="N")
+parser.add_argument("--name", default="老王")
 parser.add_argument("--message", "-m", action="append", default=[], metavar="TEXT")
 args = parser.parse_args()
 if args.clients > 1 and not args.message:
@@ -29,16 +30,12 @@ async def next_typed_line():
     # input() would block the thread, and with it every task; run it on a
     # worker thread and await the answer instead.
     loop = asyncio.get_running_loop()
-    while True:
-        try:
-            line = await loop.run_in_executor(None, input, "message> ")
-        except EOFError:
-            print()
-            return None
-        if line in ("quit", "exit"):
-            return None
-        if line:  # an empty line would send zero bytes: nothing at all
-            return line
+    try:
+        line = await loop.run_in_executor(None, input, "message> ")
+    except EOFError:
+        print()
+        return None
+    return None if line == "exit" else line
 
 
 async def talk(n, messages):
@@ -51,14 +48,15 @@ async def talk(n, messages):
     replies = 0
     while True:
         # ANCHOR: send
-        # 3. The next message (given, or typed); send all of it.
+        # 3. The next message (given, or typed), with the name in front;
+        #    write() queues it, drain() waits until it is on its way.
         if messages is None:
             message = await next_typed_line()
         else:
             message = messages[replies] if replies < len(messages) else None
         if message is None:
             break
-        writer.write(message.encode("utf-8"))
+        writer.write((args.name + ":" + message).encode("utf-8"))
         await writer.drain()
         # ANCHOR_END: send
 
@@ -66,7 +64,7 @@ async def talk(n, messages):
         # 4. One read of at most 1024 bytes, bounded by TIMEOUT.
         data = await asyncio.wait_for(reader.read(1024), TIMEOUT)
         if not data:
-            raise ConnectionError("the server closed the connection")
+            raise ConnectionError("the server closed the connection before replying")
         reply = data.decode("utf-8", errors="replace")
         if reply.startswith("server busy:"):
             raise ConnectionError("the server turned this client away: " + reply)
@@ -92,7 +90,7 @@ async def main():
         return_exceptions=True)
     elapsed = time.monotonic() - started
     replies = sum(r for r in results if isinstance(r, int))
-    print("done: %s, %s, %.1f ms" % (
+    print("done: %s, %s in %.1f ms" % (
         "1 client" if args.clients == 1 else "%d clients" % args.clients,
         "1 reply" if replies == 1 else "%d replies" % replies,
         elapsed * 1000))

@@ -35,70 +35,12 @@ def clients_text(n):
     return "1 client" if n == 1 else "%d clients" % n
 
 
-# ANCHOR: handler
-# 1. One coroutine per client; start_server() runs each in a task of its
-#    own, and every task runs on this one thread.
-async def handle_client(reader, writer):
-    addr = "%s:%d" % writer.get_extra_info("peername")[:2]
-    me = asyncio.current_task()
-    clients.add(me)
-    served["clients"] += 1
-    print(addr, "connected (%s now)" % clients_text(len(clients)))
-    # A character split between two reads is completed by the next one.
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    goodbye = "closed the connection"
-    try:
-        while True:
-            # ANCHOR: recv
-            # 1.1 await reader.read(1024): this task sleeps until bytes come,
-            #     and the loop serves the other clients meanwhile. It also
-            #     wakes when the server is stopping (whichever comes first;
-            #     bytes that are already here win, and get their answer).
-            read = asyncio.ensure_future(reader.read(1024))
-            stop = asyncio.ensure_future(stopping.wait())
-            done, _ = await asyncio.wait({read, stop}, return_when=asyncio.FIRST_COMPLETED)
-            stop.cancel()
-            if read not in done:
-                read.cancel()
-                goodbye = "was closed by the server"
-                break
-            data = read.result()
-            if not data:  # b"": the client closed the connection
-                break
-            if len(data) == 1024:
-                print("%s: 1024 bytes arrived (a full read); "
-                      "the rest, if any, comes in the next read" % addr)
-            print("from %s: %s" % (addr, decoder.decode(data)))
-            # ANCHOR_END: recv
-
-            # ANCHOR: reply
-            # 1.2 write() only queues the bytes; drain() waits until the
-            #     queue is short again. Without it, a client that sends
-            #     and never reads makes the queue grow without limit.
-            writer.write(data)
-            await writer.drain()
-            served["messages"] += 1
-            # ANCHOR_END: reply
-    except (ConnectionResetError, BrokenPipeError):
-        goodbye = "reset the connection"
-    finally:
-        # ANCHOR: close
-        # 1.3 Close this client's connection; the other tasks go on.
-        clients.discard(me)
-        writer.close()
-        print(addr, goodbye, "(%s now)" % clients_text(len(clients)))
-        # ANCHOR_END: close
-
-
-# ANCHOR_END: handler
-
-
 async def main():
     global stopping
     stopping = asyncio.Event()
 
     # ANCHOR: create
-    # 2. start_server(): socket, bind, listen, as one call. On Unix asyncio
+    # 1. start_server(): socket, bind, listen, as one call. On Unix asyncio
     #    also sets SO_REUSEADDR, so a restart does not fail with "Address
     #    already in use".
     server = await asyncio.start_server(handle_client, "127.0.0.1", port, backlog=BACKLOG)
@@ -106,7 +48,7 @@ async def main():
     # ANCHOR_END: create
 
     # ANCHOR: serve
-    # 3. Serve until Ctrl-C or SIGTERM: the event loop accepts clients and
+    # 2. Serve until Ctrl-C or SIGTERM: the event loop accepts clients and
     #    runs their tasks; this coroutine only waits for the signal.
     loop = asyncio.get_running_loop()
     for sig, name in ((signal.SIGINT, "Ctrl-C (SIGINT)"), (signal.SIGTERM, "SIGTERM")):
@@ -132,6 +74,64 @@ async def main():
     print("stopped: %s served, %d messages answered"
           % (clients_text(served["clients"]), served["messages"]))
     # ANCHOR_END: shutdown
+
+
+# ANCHOR: handler
+# 3. One coroutine per client; start_server() runs each in a task of its
+#    own, and every task runs on this one thread.
+async def handle_client(reader, writer):
+    addr = "%s:%d" % writer.get_extra_info("peername")[:2]
+    me = asyncio.current_task()
+    clients.add(me)
+    served["clients"] += 1
+    print(addr, "connected (%s now)" % clients_text(len(clients)))
+    # A character split between two reads is completed by the next one.
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    goodbye = "closed the connection"
+    try:
+        while True:
+            # ANCHOR: recv
+            # 3.1 await reader.read(1024): this task sleeps until bytes come,
+            #     and the loop serves the other clients meanwhile. It also
+            #     wakes when the server is stopping (whichever comes first;
+            #     bytes that are already here win, and get their answer).
+            read = asyncio.ensure_future(reader.read(1024))
+            stop = asyncio.ensure_future(stopping.wait())
+            done, _ = await asyncio.wait({read, stop}, return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            if read not in done:
+                read.cancel()
+                goodbye = "was closed by the server"
+                break
+            data = read.result()
+            if not data:  # b"": the client closed the connection
+                break
+            if len(data) == 1024:
+                print("%s: 1024 bytes arrived (a full read); "
+                      "the rest, if any, comes in the next read" % addr)
+            print("from %s: %s" % (addr, decoder.decode(data)))
+            # ANCHOR_END: recv
+
+            # ANCHOR: reply
+            # 3.2 write() only queues the bytes; drain() waits until the
+            #     queue is short again. Without it, a client that sends
+            #     and never reads makes the queue grow without limit.
+            writer.write(data)
+            await writer.drain()
+            served["messages"] += 1
+            # ANCHOR_END: reply
+    except (ConnectionResetError, BrokenPipeError):
+        goodbye = "reset the connection"
+    finally:
+        # ANCHOR: close
+        # 3.3 Close this client's connection; the other tasks go on.
+        clients.discard(me)
+        writer.close()
+        print(addr, goodbye, "(%s now)" % clients_text(len(clients)))
+        # ANCHOR_END: close
+
+
+# ANCHOR_END: handler
 
 
 try:

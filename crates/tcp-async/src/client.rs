@@ -1,38 +1,50 @@
 //! The client: `--clients N` connections, one task each, on one thread.
 //!
-//! Each connection sends every message and reads one answer (at most 1024
+//! Each connection sends every message as `NAME:text` (lesson 4's wire
+//! format: the UTF-8 bytes, no newline) and reads one answer (at most 1024
 //! bytes) for each, printing it labelled with the connection's number:
-//! `[2] reply: hi`. With one connection and no `--message`, the messages
-//! are the lines you type. Every wait on the network is bounded by
-//! `--timeout`, so the client never hangs on a silent server.
+//! `[2] reply: 老王:hi`. With one connection and no `--message`, the
+//! messages are the lines you type. Every wait on the network is bounded
+//! by `--timeout`, so the client never hangs on a silent server.
 
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{advice, args::host_port, Encoding};
 use log::debug;
+use server_extras::{clients_text, BUSY};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 
-use crate::clients::{clients_text, BUSY};
 use crate::typed::TypedLines;
 use crate::{BUF_SIZE, START_SERVER};
 
-/// What each connection sends: the `--message`s, or typed lines.
+/// How many connections, what they send, how long they wait.
+pub struct Options {
+    /// Put in front of every message, as in `老王:你好`.
+    pub name: String,
+    /// `--clients N`: connections at once, a task each.
+    pub clients: NonZeroUsize,
+    /// The longest any connection waits for the server.
+    pub timeout: Duration,
+}
+
+/// Where one connection's messages come from.
 pub enum Messages {
-    Given { all: Arc<[String]>, next: usize },
+    /// The same list for every connection (`--message`).
+    Scripted(Arc<[String]>),
+    /// Typed one at a time (one connection only).
     Typed(TypedLines),
 }
 
 impl Messages {
-    async fn next(&mut self) -> anyhow::Result<Option<String>> {
+    /// The message after the `sent` ones, or `None`: no more.
+    async fn next(&mut self, sent: usize) -> anyhow::Result<Option<String>> {
         match self {
-            Messages::Given { all, next } => {
-                *next += 1;
-                Ok(all.get(*next - 1).cloned())
-            }
+            Messages::Scripted(all) => Ok(all.get(sent).cloned()),
             Messages::Typed(lines) => lines.next().await,
         }
     }
@@ -60,6 +72,7 @@ pub async fn connect(host: &str, port: u16, limit: Duration) -> anyhow::Result<T
 pub async fn talk(
     n: usize,
     mut stream: TcpStream,
+    name: &str,
     mut messages: Messages,
     limit: Duration,
 ) -> anyhow::Result<usize> {
@@ -69,8 +82,9 @@ pub async fn talk(
     let mut buf = [0u8; BUF_SIZE];
     let mut replies = 0;
     // ANCHOR: send
-    // 3. sendall() = write_all(..).await, for every message.
-    while let Some(message) = messages.next().await? {
+    // 3. sendall() = write_all(..).await, for every message, NAME first.
+    while let Some(text) = messages.next(replies).await? {
+        let message = format!("{name}:{text}");
         stream
             .write_all(message.as_bytes())
             .await
@@ -83,11 +97,15 @@ pub async fn talk(
         //    means the server closed the connection.
         let got = timeout(limit, stream.read(&mut buf))
             .await
-            .map_err(|_| anyhow::anyhow!("no reply from {server} within {limit:?}"))?
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "no answer from {server} within {limit:?}; is the server running but stuck?"
+                )
+            })?
             .map_err(|e| advice::conversation(e, "reading from", server))?;
         debug!("[{n}] read {got} bytes from {server}");
         if got == 0 {
-            anyhow::bail!("the server at {server} closed the connection");
+            anyhow::bail!("the server at {server} closed the connection before replying");
         }
         let reply = decoder.decode(&buf[..got]);
         if reply.starts_with(BUSY) {
@@ -105,67 +123,70 @@ pub async fn talk(
     Ok(replies)
 }
 
-/// What to run: how many connections, what they send, how long to wait.
-pub struct Options {
-    pub clients: usize,
-    /// `--message`s; typed lines when empty (then `clients` must be 1).
-    pub messages: Vec<String>,
-    pub timeout: Duration,
-}
-
 // ANCHOR: run
 /// Every connection as a task of its own; then the summary line.
 pub async fn run(
     host: &str,
     port: u16,
     options: Options,
-    typed: Option<TypedLines>,
+    messages: Messages,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
-    let given: Arc<[String]> = options.messages.into();
-    let mut typed = typed;
+    let clients = options.clients.get();
+    // Typed lines go to the first (and only) connection.
+    let mut messages = Some(messages);
     let mut tasks = JoinSet::new();
-    for n in 1..=options.clients {
-        let messages = match typed.take() {
-            Some(lines) => Messages::Typed(lines),
-            None => Messages::Given {
-                all: Arc::clone(&given),
-                next: 0,
-            },
+    for n in 1..=clients {
+        let mine = match messages.take() {
+            Some(Messages::Scripted(all)) => {
+                messages = Some(Messages::Scripted(Arc::clone(&all)));
+                Messages::Scripted(all)
+            }
+            Some(typed) => typed,
+            None => Messages::Scripted(Arc::from([])),
         };
-        let (host, limit) = (host.to_string(), options.timeout);
+        let (host, name, limit) = (host.to_string(), options.name.clone(), options.timeout);
         tasks.spawn(async move {
-            let result = match connect(&host, port, limit).await {
-                Ok(stream) => talk(n, stream, messages, limit).await,
+            let stream = connect(&host, port, limit).await;
+            let result = match stream {
+                Ok(stream) => talk(n, stream, &name, mine, limit).await,
                 Err(e) => Err(e),
             };
             (n, result)
         });
     }
-    // Collect every task's result, in whatever order they end.
+    // Every task's result, in whatever order they end.
     let (mut replies, mut failures) = (0, Vec::new());
     while let Some(ended) = tasks.join_next().await {
         match ended? {
             (_, Ok(got)) => replies += got,
-            (n, Err(e)) => failures.push((n, e)),
+            (n, Err(e)) => {
+                if clients > 1 {
+                    println!("[{n}] failed: {e:#}");
+                }
+                failures.push((n, e));
+            }
         }
     }
-    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-    let clients = clients_text(options.clients);
-    let replies = match replies {
-        1 => "1 reply".to_string(),
-        n => format!("{n} replies"),
-    };
-    println!("done: {clients}, {replies}, {elapsed:.1} ms");
+    summary(clients, replies, started.elapsed());
     failures.sort_by_key(|(n, _)| *n);
     let failed = failures.len();
     match failures.into_iter().next() {
         None => Ok(()),
-        Some((_, e)) if options.clients == 1 => Err(e),
-        Some((n, e)) => Err(e.context(format!(
-            "{failed} of {} connections failed; the first, [{n}]",
-            options.clients
+        Some((_, e)) if failed == 1 => Err(e),
+        Some((_, e)) => Err(e.context(format!(
+            "{failed} of {clients} connections failed; the first"
         ))),
     }
 }
 // ANCHOR_END: run
+
+/// `done: 3 clients, 6 replies in 1.2 ms`
+fn summary(clients: usize, replies: usize, elapsed: Duration) {
+    let replies = match replies {
+        1 => "1 reply".to_string(),
+        n => format!("{n} replies"),
+    };
+    let ms = elapsed.as_secs_f64() * 1000.0;
+    println!("done: {}, {replies} in {ms:.1} ms", clients_text(clients));
+}

@@ -22,7 +22,6 @@
 //! The binaries in `src/bin/` parse arguments and start the runtime.
 
 pub mod client;
-pub mod clients;
 pub mod handler;
 pub mod server;
 pub mod stop;
@@ -33,6 +32,10 @@ pub const DEFAULT_PORT: u16 = 9996;
 
 /// What a client tells a learner to run when no server answers.
 pub const START_SERVER: &str = "just run tcp-async-server";
+
+/// The name the client puts in front of every message, as lesson 4's
+/// tutorial client does (`老王:你好`): lessons 4, 7 and 8 speak one format.
+pub const DEFAULT_NAME: &str = "老王";
 
 /// The tutorials read with `recv(1024)`: at most 1024 bytes per read.
 pub const BUF_SIZE: usize = 1024;

@@ -1,6 +1,6 @@
-//! The server: steps 2 to 4 of the Python, `start_server(...)`, serving
-//! until a signal, and the graceful stop. Step 1, each client's task, is
-//! in [`crate::handler`].
+//! The server: steps 1, 2 and 4 of the Python: `start_server(...)`,
+//! serving until a signal, and the graceful stop. Step 3, each client's
+//! task, is in [`crate::handler`].
 //!
 //! The accept loop waits for two things at once with `select!`: the next
 //! client, or Ctrl-C / SIGTERM. A client gets a task of its own
@@ -17,12 +17,12 @@ use std::time::Duration;
 
 use common::{advice, args::host_port};
 use log::{debug, warn};
+use server_extras::{clients_text, lines, Cap, Full, Output};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::clients::{clients_text, refusal, Clients};
 use crate::handler::{Answer, Handler};
 
 /// How the server answers, how many clients it takes, how long it waits.
@@ -38,7 +38,7 @@ pub struct Options {
 }
 
 // ANCHOR: create
-/// Step 2: create a TCP socket, bind it to `host:port`, listen.
+/// Step 1: create a TCP socket, bind it to `host:port`, listen.
 pub async fn bind(host: &str, port: u16, backlog: u32) -> anyhow::Result<TcpListener> {
     let wanted = host_port(host, port);
     // A socket binds to an address, not a name: resolve it first
@@ -47,9 +47,9 @@ pub async fn bind(host: &str, port: u16, backlog: u32) -> anyhow::Result<TcpList
         .await
         .map_err(|e| advice::bind(e, &wanted))?
         .next()
-        .ok_or_else(|| anyhow::anyhow!("cannot listen on {wanted}: no address"))?;
-    // 2. start_server() in one call; the same steps written out:
-    //    socket(), SO_REUSEADDR (as asyncio and std do on Unix), bind(),
+        .ok_or_else(|| anyhow::anyhow!("cannot listen on {wanted}: the name has no address"))?;
+    // 1. start_server() does it in one call; written out: socket(),
+    //    SO_REUSEADDR (as asyncio and std do on Unix), bind(),
     //    listen(backlog).
     let socket = if addr.is_ipv4() {
         TcpSocket::new_v4()?
@@ -70,22 +70,24 @@ pub async fn bind(host: &str, port: u16, backlog: u32) -> anyhow::Result<TcpList
 }
 // ANCHOR_END: create
 
-/// Steps 3 and 4: serve until `stop` resolves (the binary passes Ctrl-C
+/// Steps 2 and 4: serve until `stop` resolves (the binary passes Ctrl-C
 /// or SIGTERM; it resolves to the signal's name), then stop gracefully.
+/// Everything the server prints goes to `out`.
 pub async fn serve(
     listener: TcpListener,
     options: Options,
     stop: impl Future<Output = String>,
+    out: Output,
 ) -> anyhow::Result<()> {
-    let handler = Arc::new(Handler::new(options.answer, options.quiet));
-    let clients = Clients::new(options.max_clients);
+    let handler = Arc::new(Handler::new(options.answer, options.quiet, out.clone()));
+    let cap = Arc::new(Cap::new(options.max_clients));
     let (stopping, stop_rx) = watch::channel(false);
     let mut tasks = JoinSet::new();
     let mut served = 0;
     tokio::pin!(stop);
 
     // ANCHOR: serve
-    // 3. Accept until Ctrl-C or SIGTERM; every client gets a task.
+    // 2. Accept until Ctrl-C or SIGTERM; every client gets a task.
     let why = loop {
         tokio::select! {
             why = &mut stop => break why,
@@ -101,20 +103,20 @@ pub async fn serve(
                 };
                 debug!("accept: {addr}");
                 // ANCHOR: refuse
-                let (seat, now) = match clients.take_seat() {
-                    Ok(seated) => seated,
-                    Err(now) => {
-                        tasks.spawn(refuse(stream, addr, now));
+                let (place, now) = match cap.take() {
+                    Ok(taken) => taken,
+                    Err(full) => {
+                        tasks.spawn(refuse(stream, addr, full, out.clone()));
                         continue;
                     }
                 };
                 // ANCHOR_END: refuse
                 served += 1;
                 if !options.quiet {
-                    println!("{addr} connected ({} now)", clients_text(now));
+                    out.line(lines::connected(addr, now));
                 }
                 let handler = Arc::clone(&handler);
-                tasks.spawn(handler.serve_client(stream, addr, seat, stop_rx.clone()));
+                tasks.spawn(handler.handle(stream, addr, place, stop_rx.clone()));
             }
             // A finished task's result waits in the set until collected.
             Some(ended) = tasks.join_next() => {
@@ -131,34 +133,37 @@ pub async fn serve(
     //    task, and wait until each has answered its current message and
     //    closed (at most `grace`).
     drop(listener);
-    println!(
+    out.line(format!(
         "{why}: no new clients; {} finishing",
-        clients_text(clients.count())
-    );
+        clients_text(cap.count())
+    ));
     stopping.send_replace(true);
     let all_ended = async { while tasks.join_next().await.is_some() {} };
     if tokio::time::timeout(options.grace, all_ended)
         .await
         .is_err()
     {
-        let late = clients_text(clients.count());
+        let late = clients_text(cap.count());
         tasks.shutdown().await;
-        println!("{late} still busy after {:?}: closed", options.grace);
+        out.line(format!(
+            "{late} still busy after {:?}: closed",
+            options.grace
+        ));
     }
-    println!(
+    out.line(format!(
         "stopped: {} served, {} messages answered",
         clients_text(served),
         handler.answered()
-    );
+    ));
     // ANCHOR_END: shutdown
     Ok(())
 }
 
 /// Tells a client over the cap why it is turned away, then closes.
-async fn refuse(mut stream: TcpStream, addr: SocketAddr, now: usize) {
-    let why = refusal(now);
+async fn refuse(mut stream: TcpStream, addr: SocketAddr, full: Full, out: Output) {
+    let why = full.refusal();
     // A client that is already gone cannot be told; nothing else to do.
     let _ = stream.write_all(why.as_bytes()).await;
     debug!("refuse: {addr}: write {} bytes, close", why.len());
-    println!("refused {addr}: {why}");
+    out.line(lines::refused(addr, &why));
 }

@@ -25,28 +25,20 @@ impl TypedLines {
         }
     }
 
-    /// Prompts `message> ` and waits for the next line worth sending:
-    /// empty lines are skipped (zero bytes would send nothing); `None` at
-    /// `quit`, `exit` or the end of input.
+    /// Prompts `message> ` and waits for the next line; `None` at `exit`
+    /// or the end of input.
     pub async fn next(&mut self) -> anyhow::Result<Option<String>> {
-        loop {
-            let Some(mut source) = self.source.take() else {
-                return Ok(None);
-            };
-            // The LineSource moves to a blocking thread and comes back
-            // with the line.
-            let (line, source) = tokio::task::spawn_blocking(move || {
-                let line = source.prompt(&mut io::stdout(), "message> ");
-                (line, source)
-            })
-            .await?;
-            self.source = Some(source);
-            match line? {
-                None => return Ok(None),
-                Some(line) if line == "quit" || line == "exit" => return Ok(None),
-                Some(line) if line.is_empty() => continue,
-                Some(line) => return Ok(Some(line)),
-            }
-        }
+        let Some(mut source) = self.source.take() else {
+            return Ok(None);
+        };
+        // The LineSource moves to a blocking thread and comes back with
+        // the line.
+        let (line, source) = tokio::task::spawn_blocking(move || {
+            let line = source.prompt(&mut io::stdout(), "message> ");
+            (line, source)
+        })
+        .await?;
+        self.source = Some(source);
+        Ok(line?.filter(|line| line != "exit"))
     }
 }

@@ -30,12 +30,12 @@ fn rust_server_with_python_clients() {
     let client = client.finish().assert_success();
     for n in 1..=3 {
         assert!(
-            client.stdout.contains(&format!("[{n}] reply: 你好\n")),
+            client.stdout.contains(&format!("[{n}] reply: 老王:你好\n")),
             "{client:?}"
         );
     }
     assert!(
-        client.stdout.contains("done: 3 clients, 6 replies, "),
+        client.stdout.contains("done: 3 clients, 6 replies in "),
         "{client:?}"
     );
     server.wait_for_stdout_count("closed the connection", 3);
@@ -44,11 +44,14 @@ fn rust_server_with_python_clients() {
     let Some(mut typed) = Proc::python(PY_CLIENT, &[&port]) else {
         return;
     };
-    typed.type_text("typed\n\nquit\n");
+    typed.type_text("typed\nexit\n");
     let typed = typed.finish().assert_success();
-    assert!(typed.stdout.contains("[1] reply: typed\n"), "{typed:?}");
     assert!(
-        typed.stdout.contains("done: 1 client, 1 reply, "),
+        typed.stdout.contains("[1] reply: 老王:typed\n"),
+        "{typed:?}"
+    );
+    assert!(
+        typed.stdout.contains("done: 1 client, 1 reply in "),
         "{typed:?}"
     );
 }
@@ -78,16 +81,16 @@ fn python_server_with_rust_client() {
         assert!(
             client
                 .stdout
-                .contains(&format!("[{n}] reply: hi from Rust 🦀\n")),
+                .contains(&format!("[{n}] reply: 老王:hi from Rust 🦀\n")),
             "{client:?}"
         );
         assert!(
-            client.stdout.contains(&format!("[{n}] reply: 二\n")),
+            client.stdout.contains(&format!("[{n}] reply: 老王:二\n")),
             "{client:?}"
         );
     }
     let out = server.wait_for_stdout_count("closed the connection (", 3);
-    assert_eq!(out.matches(": hi from Rust 🦀\n").count(), 3, "{out}");
+    assert_eq!(out.matches(": 老王:hi from Rust 🦀\n").count(), 3, "{out}");
 }
 
 #[cfg(unix)]
@@ -135,15 +138,8 @@ fn python_server_drains_so_a_client_that_never_reads_costs_it_no_memory() {
     };
     let addr = server.listening_addr();
     let before = support::rss_kib(server.pid());
-    let hostile = connect(addr);
-    hostile
-        .set_write_timeout(Some(Duration::from_secs(1)))
-        .unwrap();
-    let (mut conn, chunk, mut total) = (&hostile, vec![b'x'; 64 * 1024], 0);
-    while total < 10 * 1024 * 1024 && conn.write_all(&chunk).is_ok() {
-        total += chunk.len();
-    }
-    assert!(total < 10 * 1024 * 1024, "all {total} bytes went through");
+    let (hostile, total) = support::flood(addr);
+    assert!(total < support::FLOOD, "all {total} bytes went through");
     let mut other = connect(addr);
     let started = Instant::now();
     other.write_all(b"am I stalled?").unwrap();
@@ -158,6 +154,7 @@ fn python_server_drains_so_a_client_that_never_reads_costs_it_no_memory() {
         after < before + 4 * 1024,
         "{before} KiB -> {after} KiB after {total} bytes"
     );
+    drop(hostile);
 }
 
 #[test]
@@ -188,4 +185,35 @@ fn lesson_4s_client_against_this_server() {
     let out = String::from_utf8(out).unwrap();
     assert_eq!(out.matches("reply: 收到").count(), 2, "{out}");
     server.wait_for_stdout(": 老王:two\n");
+}
+
+#[test]
+fn this_client_against_lesson_4s_server() {
+    // Lesson 4's server in-process, echoing; it serves until the test ends.
+    let listener = tcp_threaded::server::bind("127.0.0.1", 0).unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let options = tcp_threaded::server::Options {
+        reply: common::Reply::Echo,
+        max_clients: None,
+        quiet: true,
+        stack_size: tcp_threaded::server::STACK_SIZE,
+    };
+    let typed = LineSource::reader(std::io::BufReader::new(std::io::empty()), false);
+    let out = server_extras::Output::new(std::io::sink());
+    std::thread::spawn(move || tcp_threaded::server::serve(&listener, options, typed, out));
+    let client = run(
+        CLIENT,
+        &["--port", &port, "--clients", "3", "-m", "hi", "-m", "二"],
+        "",
+    )
+    .assert_success();
+    assert_eq!(
+        client.stdout.matches("reply: 老王:二\n").count(),
+        3,
+        "{client:?}"
+    );
+    assert!(
+        client.stdout.contains("done: 3 clients, 6 replies in "),
+        "{client:?}"
+    );
 }

@@ -50,6 +50,10 @@ fn the_cap_refuses_one_client_too_many_and_frees_the_seat_on_leaving() {
         refusal,
         "server busy: 1 client already connected, try again later"
     );
+    let b_addr = b.local_addr().unwrap();
+    server.out.wait_for(&format!(
+        "refused {b_addr}: server busy: 1 client already connected"
+    ));
     // A leaves; a new client is seated (retry: A's task ends a moment later).
     drop(a);
     let deadline = Instant::now() + testkit::TIMEOUT;
@@ -78,6 +82,15 @@ fn a_stop_answers_the_message_in_flight_then_closes_every_client() {
     assert!(took < Duration::from_secs(2), "stopping took {took:?}");
     assert_eq!(read_to_close(&mut busy), b"last words");
     assert!(read_to_close(&mut idle).is_empty());
+    let out = server.out.text();
+    assert!(
+        out.contains("the test: no new clients; 2 clients finishing\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("stopped: 2 clients served, 3 messages answered\n"),
+        "{out}"
+    );
     // And nobody new is let in.
     assert!(std::net::TcpStream::connect(server.addr).is_err());
 }
@@ -106,5 +119,10 @@ fn a_client_that_never_reads_cannot_hold_the_stop_up_beyond_the_grace_period() {
     assert!(
         took >= Duration::from_millis(300) && took < Duration::from_secs(3),
         "stopping took {took:?}"
+    );
+    let out = server.out.text();
+    assert!(
+        out.contains("1 client still busy after 300ms: closed\n"),
+        "{out}"
     );
 }

@@ -1,32 +1,39 @@
 //! `tcp-async-client`: N connections, one task each, every message sent.
 
+use std::io;
+use std::num::NonZeroUsize;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
 use common::{args::parse_seconds, Endpoint, MessageArgs};
-use tcp_async::client::{self, Options};
+use tcp_async::client::{self, Messages, Options};
 use tcp_async::typed::TypedLines;
-use tcp_async::DEFAULT_PORT;
+use tcp_async::{DEFAULT_NAME, DEFAULT_PORT};
 
-/// Lesson 8 client: --clients N connections, each a task on one thread;
-/// each sends every --message and prints every reply with its number.
+/// Lesson 8 client: --clients N connections, each a task on one thread.
+/// Each sends NAME:text for every message (lesson 4's wire format) and
+/// prints every reply, labelled [1], [2], ...
 ///
-/// With one client and no --message, it sends the lines you type
-/// (`quit`, `exit` or the end of input stops).
+/// With one connection and no --message, lines are typed (`exit` or the
+/// end of input quits); with more, all of stdin is read first.
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
     #[command(flatten)]
     endpoint: Endpoint<DEFAULT_PORT>,
-    /// How many connections to open at once.
-    #[arg(long, value_name = "N", default_value_t = 1,
-          value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    clients: u32,
+    /// How many connections to open, a task each, all on one thread.
+    #[arg(long, value_name = "N", default_value = "1")]
+    clients: NonZeroUsize,
+    /// The name put in front of every message, as in `老王:你好`.
+    #[arg(long, default_value = DEFAULT_NAME)]
+    name: String,
     #[command(flatten)]
     messages: MessageArgs,
-    /// Seconds to wait for a connection or a reply before giving up.
-    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_seconds)]
+    /// Seconds to wait for the server (to connect, or to answer) before
+    /// giving up.
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
     timeout: Duration,
 }
 
@@ -37,20 +44,28 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let messages = cli.messages.messages;
-    let typed = match (messages.is_empty(), cli.clients) {
-        (true, 1) => Some(TypedLines::new(common::input::from_args_or_stdin(&[]))),
-        (true, n) => anyhow::bail!(
-            "--clients {n} needs the messages as --message TEXT (typed lines \
-             work with one client only)"
-        ),
-        (false, _) => None,
+    let messages = if !cli.messages.messages.is_empty() {
+        Messages::Scripted(Arc::from(cli.messages.messages))
+    } else if cli.clients.get() == 1 {
+        Messages::Typed(TypedLines::new(common::input::from_args_or_stdin(&[])))
+    } else {
+        // Every connection sends the same lines: read them all first
+        // (before the runtime starts, so this blocking read stalls nothing).
+        let mut stdin = io::stdin().lock();
+        let mut lines = Vec::new();
+        while let Some(line) = common::input::read_line(&mut stdin)? {
+            if line == "exit" {
+                break;
+            }
+            lines.push(line);
+        }
+        Messages::Scripted(Arc::from(lines))
     };
     let options = Options {
-        clients: cli.clients as usize,
-        messages,
+        name: cli.name,
+        clients: cli.clients,
         timeout: cli.timeout,
     };
-    let endpoint = cli.endpoint;
-    tcp_async::runtime()?.block_on(client::run(&endpoint.host, endpoint.port, options, typed))
+    let (host, port) = cli.endpoint.pair();
+    tcp_async::runtime()?.block_on(client::run(host, port, options, messages))
 }

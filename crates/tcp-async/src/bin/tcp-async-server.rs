@@ -1,11 +1,11 @@
 //! `tcp-async-server`: many clients on one thread, one task each.
 
-use std::num::NonZeroUsize;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 use common::Endpoint;
+use server_extras::{BacklogArg, Output, ServerArgs};
 use tcp_async::handler::Answer;
 use tcp_async::server::{self, Options};
 use tcp_async::stop::Signals;
@@ -29,18 +29,14 @@ struct Cli {
     /// so lesson 4's commands work here too).
     #[arg(long)]
     echo: bool,
-    /// Serve at most N clients at once; one more is told "server busy" and
-    /// closed.
-    #[arg(long, value_name = "N")]
-    max_clients: Option<NonZeroUsize>,
-    /// Print no line per message nor per client arriving or leaving.
-    #[arg(long)]
-    quiet: bool,
-    /// How many finished handshakes may wait for accept() (listen's
-    /// backlog; Linux caps it at net.core.somaxconn).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_BACKLOG)]
-    backlog: u32,
+    #[command(flatten)]
+    server: ServerArgs,
+    #[command(flatten)]
+    backlog: BacklogArg,
 }
+
+/// How long a stopping server waits for its clients' current messages.
+const GRACE: Duration = Duration::from_secs(5);
 
 fn main() -> ExitCode {
     common::logging::init();
@@ -54,18 +50,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Some(text) => Answer::Fixed(text),
             None => Answer::Echo,
         },
-        max_clients: cli.max_clients,
-        quiet: cli.quiet,
-        grace: Duration::from_secs(5),
+        max_clients: cli.server.max_clients,
+        quiet: cli.server.quiet,
+        grace: GRACE,
     };
+    let backlog = cli.backlog.backlog.map_or(DEFAULT_BACKLOG, |n| n.get());
     let endpoint = cli.endpoint;
     tcp_async::runtime()?.block_on(async move {
-        let listener = server::bind(&endpoint.host, endpoint.port, cli.backlog).await?;
+        let listener = server::bind(&endpoint.host, endpoint.port, backlog).await?;
         // Listen for Ctrl-C and SIGTERM before saying we listen: a stop
         // sent right after the listening line is then never missed.
         let signals = Signals::install()?;
+        let out = Output::stdout();
         // The first line names the real address, so `--port 0` can be used.
-        println!("listening on {}", listener.local_addr()?);
-        server::serve(listener, options, signals.received()).await
+        out.line(format!("listening on {}", listener.local_addr()?));
+        server::serve(listener, options, signals.received(), out).await
     })
 }

@@ -4,12 +4,14 @@
 
 #![allow(dead_code)] // each test file uses a different part of this
 
+use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use server_extras::Output;
 use tcp_async::handler::Answer;
 use tcp_async::server::{self, Options};
 use testkit::TIMEOUT;
@@ -18,6 +20,7 @@ use tokio::sync::oneshot;
 /// A server running `serve` on a thread; [`Server::stop`] ends it.
 pub struct Server {
     pub addr: SocketAddr,
+    pub out: Printed,
     stop: Option<oneshot::Sender<String>>,
     thread: Option<thread::JoinHandle<anyhow::Result<()>>>,
 }
@@ -35,12 +38,14 @@ impl Server {
     pub fn start_with(options: Options) -> Server {
         let (stop, stopped) = oneshot::channel::<String>();
         let (addr_tx, addr_rx) = mpsc::channel();
+        let out = Printed::default();
+        let output = Output::new(out.clone());
         let thread = thread::spawn(move || {
             tcp_async::runtime()?.block_on(async move {
                 let listener = server::bind("127.0.0.1", 0, tcp_async::DEFAULT_BACKLOG).await?;
                 addr_tx.send(listener.local_addr()?)?;
                 let stop = async move { stopped.await.unwrap_or_else(|_| "the test".into()) };
-                server::serve(listener, options, stop).await
+                server::serve(listener, options, stop, output).await
             })
         });
         let addr = addr_rx
@@ -48,6 +53,7 @@ impl Server {
             .expect("the server thread reports its address");
         Server {
             addr,
+            out,
             stop: Some(stop),
             thread: Some(thread),
         }
@@ -76,6 +82,60 @@ impl Drop for Server {
             self.stop();
         }
     }
+}
+
+/// Everything the server printed, shared with the test.
+#[derive(Clone, Default)]
+pub struct Printed(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Printed {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Printed {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+
+    /// Waits (bounded) until the server has printed `needle`.
+    pub fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let text = self.text();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "no {needle:?} in:\n{text}");
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+/// The most a flooding client writes: more than the kernel's socket
+/// buffers on both ends can hold (about 8 MB on this Linux's loopback), so
+/// a server without backpressure would have to keep the rest itself.
+pub const FLOOD: usize = 32 * 1024 * 1024;
+
+/// A client that writes up to [`FLOOD`] bytes and never reads an answer.
+/// Returns its connection (open, unread) and how many bytes went through
+/// before a write waited a whole second.
+pub fn flood(addr: SocketAddr) -> (std::net::TcpStream, usize) {
+    let hostile = testkit::connect(addr);
+    hostile
+        .set_write_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    let chunk = vec![b'x'; 64 * 1024];
+    let (mut conn, mut total) = (&hostile, 0);
+    while total < FLOOD && conn.write_all(&chunk).is_ok() {
+        total += chunk.len();
+    }
+    (hostile, total)
 }
 
 /// Linux: the resident memory of process `pid`, in KiB (VmRSS).
