@@ -19,7 +19,7 @@ use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 
-use crate::typed::TypedLines;
+use crate::messages::Messages;
 use crate::{BUF_SIZE, START_SERVER};
 
 /// How many connections, what they send, how long they wait.
@@ -30,24 +30,6 @@ pub struct Options {
     pub clients: NonZeroUsize,
     /// The longest any connection waits for the server.
     pub timeout: Duration,
-}
-
-/// Where one connection's messages come from.
-pub enum Messages {
-    /// The same list for every connection (`--message`).
-    Scripted(Arc<[String]>),
-    /// Typed one at a time (one connection only).
-    Typed(TypedLines),
-}
-
-impl Messages {
-    /// The message after the `sent` ones, or `None`: no more.
-    async fn next(&mut self, sent: usize) -> anyhow::Result<Option<String>> {
-        match self {
-            Messages::Scripted(all) => Ok(all.get(sent).cloned()),
-            Messages::Typed(lines) => lines.next().await,
-        }
-    }
 }
 
 // ANCHOR: connect

@@ -17,15 +17,16 @@
 //!   SIGTERM, one task per client, then a graceful stop;
 //! - [`client`]: one task per connection, each sending every message;
 //! - [`stop`]: Ctrl-C and SIGTERM as a future the accept loop can wait on;
-//! - [`typed`]: reading typed lines without blocking the runtime.
+//! - [`messages`]: what the client sends; typed lines are read without
+//!   blocking the runtime.
 //!
 //! The binaries in `src/bin/` parse arguments and start the runtime.
 
 pub mod client;
 pub mod handler;
+pub mod messages;
 pub mod server;
 pub mod stop;
-pub mod typed;
 
 /// This lesson's port (lesson 4 has 9998, lesson 7 9997).
 pub const DEFAULT_PORT: u16 = 9996;

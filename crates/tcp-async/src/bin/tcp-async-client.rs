@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use common::{args::parse_seconds, Endpoint, MessageArgs};
-use tcp_async::client::{self, Messages, Options};
-use tcp_async::typed::TypedLines;
+use tcp_async::client::{self, Options};
+use tcp_async::messages::{Messages, TypedLines};
 use tcp_async::{DEFAULT_NAME, DEFAULT_PORT};
 
 /// Lesson 8 client: --clients N connections, each a task on one thread.

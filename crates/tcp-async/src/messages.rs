@@ -1,4 +1,5 @@
-//! Typed lines for an async program, without blocking the runtime.
+//! What a client's connections send: the `--message`s, or typed lines,
+//! read without blocking the runtime.
 //!
 //! Reading stdin is a blocking call: `read_line` does not return until the
 //! person presses Enter. Inside a task on a `current_thread` runtime that
@@ -8,6 +9,7 @@
 //! same.
 
 use std::io;
+use std::sync::Arc;
 
 use common::AnyLines;
 
@@ -40,5 +42,23 @@ impl TypedLines {
         .await?;
         self.source = Some(source);
         Ok(line?.filter(|line| line != "exit"))
+    }
+}
+
+/// Where one connection's messages come from.
+pub enum Messages {
+    /// The same list for every connection (`--message`).
+    Scripted(Arc<[String]>),
+    /// Typed one at a time (one connection only).
+    Typed(TypedLines),
+}
+
+impl Messages {
+    /// The message after the `sent` ones, or `None`: no more.
+    pub async fn next(&mut self, sent: usize) -> anyhow::Result<Option<String>> {
+        match self {
+            Messages::Scripted(all) => Ok(all.get(sent).cloned()),
+            Messages::Typed(lines) => lines.next().await,
+        }
     }
 }
