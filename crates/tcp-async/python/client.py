@@ -26,6 +26,7 @@ if args.clients > 1 and not args.message:
                  % args.clients)
 
 
+# ANCHOR: typed
 async def next_typed_line():
     # input() would block the thread, and with it every task; run it on a
     # worker thread and await the answer instead.
@@ -36,6 +37,7 @@ async def next_typed_line():
         print()
         return None
     return None if line == "exit" else line
+# ANCHOR_END: typed
 
 
 async def talk(n, messages):

@@ -19,8 +19,10 @@ import sys
 port = int(sys.argv[1]) if len(sys.argv) > 1 else 9996
 
 # listen() backlog: how many finished handshakes may wait for accept().
-# The tutorials' listen(5) is far too few for a burst of clients; Linux caps
-# whatever is asked at net.core.somaxconn (4096 on recent kernels).
+# The tutorials' listen(5), or asyncio's default of 100, is too few for a
+# burst of clients: Linux drops the handshakes it has no room for, and each
+# of those clients retries a second later. Linux caps whatever is asked at
+# net.core.somaxconn (4096 since Linux 5.4).
 BACKLOG = 4096
 # How long a stopping server waits for clients to finish their message.
 GRACE = 5.0

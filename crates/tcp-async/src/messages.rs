@@ -27,6 +27,7 @@ impl TypedLines {
         }
     }
 
+    // ANCHOR: typed
     /// Prompts `message> ` and waits for the next line; `None` at `exit`
     /// or the end of input.
     pub async fn next(&mut self) -> anyhow::Result<Option<String>> {
@@ -43,6 +44,7 @@ impl TypedLines {
         self.source = Some(source);
         Ok(line?.filter(|line| line != "exit"))
     }
+    // ANCHOR_END: typed
 }
 
 /// Where one connection's messages come from.
