@@ -73,8 +73,9 @@ async def main():
             task.cancel()
         if late:
             print("%s still busy after %gs: closed" % (clients_text(len(late)), GRACE))
-    print("stopped: %s served, %d messages answered"
-          % (clients_text(served["clients"]), served["messages"]))
+    n = served["messages"]
+    print("stopped: %s served, %s answered" % (
+        clients_text(served["clients"]), "1 message" if n == 1 else "%d messages" % n))
     # ANCHOR_END: shutdown
 
 

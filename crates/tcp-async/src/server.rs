@@ -150,10 +150,13 @@ pub async fn serve(
             options.grace
         ));
     }
+    let answered = match handler.answered() {
+        1 => "1 message".to_string(),
+        n => format!("{n} messages"),
+    };
     out.line(format!(
-        "stopped: {} served, {} messages answered",
-        clients_text(served),
-        handler.answered()
+        "stopped: {} served, {answered} answered",
+        clients_text(served)
     ));
     // ANCHOR_END: shutdown
     Ok(())

@@ -94,3 +94,10 @@ fn a_server_that_never_answers_is_given_up_on() {
     )
     .assert_one_line_error("no answer from 127.0.0.1:");
 }
+
+#[test]
+fn help_names_the_default_backlog() {
+    let out = run(SERVER, &["--help"], "").assert_success();
+    let default = format!("[default: {}]", tcp_async::DEFAULT_BACKLOG);
+    assert!(out.stdout.contains(&default), "{out:?}");
+}

@@ -18,6 +18,12 @@ use tcp_async::{DEFAULT_BACKLOG, DEFAULT_PORT};
 /// message is answered, then every connection is closed.
 #[derive(Parser)]
 #[command(version)]
+// The shared --backlog help leaves the default to each server; say ours.
+#[command(mut_arg("backlog", |arg| arg.help(
+    "Let at most N connections wait, handshake done, for accept (the \
+     kernel lowers a larger N to its own limit, net.core.somaxconn on \
+     Linux) [default: 4096]"
+)))]
 struct Cli {
     #[command(flatten)]
     endpoint: Endpoint<DEFAULT_PORT>,
