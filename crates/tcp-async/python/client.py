@@ -3,7 +3,8 @@
 Each connection is a task: it sends every message as NAME:text (lesson
 4's format, "老王:你好"), reads one answer (at most 1024 bytes) for each,
 and prints it with the connection's number. With no messages given, one
-connection sends the lines you type; "exit" or the end of input stops.
+connection sends the lines you type ("exit" or the end of input stops);
+several connections all send the lines read from stdin.
 
 Run:  python3 client.py [PORT] [--clients N] [--name NAME] [--message TEXT ...]
       (the default port is 9996)
@@ -22,8 +23,12 @@ parser.add_argument("--name", default="老王")
 parser.add_argument("--message", "-m", action="append", default=[], metavar="TEXT")
 args = parser.parse_args()
 if args.clients > 1 and not args.message:
-    parser.error("--clients %d needs --message TEXT (typed lines work with one client)"
-                 % args.clients)
+    # Every connection sends the same lines: read them all first.
+    for line in sys.stdin:
+        line = line.rstrip("\r\n")
+        if line == "exit":
+            break
+        args.message.append(line)
 
 
 # ANCHOR: typed
