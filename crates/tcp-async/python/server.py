@@ -40,6 +40,14 @@ def clients_text(n):
 async def main():
     global stopping
     stopping = asyncio.Event()
+    # Ctrl-C and SIGTERM set `stopping`. Installed before the listening
+    # line, so a signal sent as soon as it appears is never missed.
+    loop = asyncio.get_running_loop()
+    for sig, name in ((signal.SIGINT, "Ctrl-C (SIGINT)"), (signal.SIGTERM, "SIGTERM")):
+        try:
+            loop.add_signal_handler(sig, lambda name=name: (why.append(name), stopping.set()))
+        except NotImplementedError:
+            pass  # Windows: Ctrl-C raises KeyboardInterrupt instead (see below)
 
     # ANCHOR: create
     # 1. start_server(): socket, bind, listen, as one call. On Unix asyncio
@@ -51,13 +59,7 @@ async def main():
 
     # ANCHOR: serve
     # 2. Serve until Ctrl-C or SIGTERM: the event loop accepts clients and
-    #    runs their tasks; this coroutine only waits for the signal.
-    loop = asyncio.get_running_loop()
-    for sig, name in ((signal.SIGINT, "Ctrl-C (SIGINT)"), (signal.SIGTERM, "SIGTERM")):
-        try:
-            loop.add_signal_handler(sig, lambda name=name: (why.append(name), stopping.set()))
-        except NotImplementedError:
-            pass  # Windows: Ctrl-C raises KeyboardInterrupt instead (see below)
+    #    runs their tasks by itself; this coroutine only waits for the stop.
     await stopping.wait()
     # ANCHOR_END: serve
 

@@ -217,3 +217,24 @@ fn this_client_against_lesson_4s_server() {
         "{client:?}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn python_server_stops_on_ctrl_c_sent_as_soon_as_it_listens() {
+    let Some(mut server) = Proc::python(PY_SERVER, &["0"]) else {
+        return;
+    };
+    server.listening_addr();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &server.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = server.finish().assert_success();
+    assert!(
+        out.stdout
+            .contains("Ctrl-C (SIGINT): no new clients; 0 clients finishing"),
+        "{out:?}"
+    );
+    assert!(!out.stderr.contains("Traceback"), "{out:?}");
+}
