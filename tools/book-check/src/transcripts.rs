@@ -23,6 +23,7 @@ pub const LESSONS: &[&str] = &[
     "tcp-serial",
     "tcp-threaded",
     "tcp-select",
+    "tcp-async",
     "udp-echo",
     "udp-chat",
 ];
