@@ -18,6 +18,12 @@ default:
 run bin *args:
     @cargo run -q --bin "$1" -- "${@:2}"
 
+# The socket lab: `just lab` lists the topics, `just lab inet` runs one (add --transcript for the book's form).
+[positional-arguments]
+[no-exit-message]
+lab *args:
+    @cargo run -q -p socket-lab -- "$@"
+
 # Run a lesson's server and client together on scripted input, both sides shown: `just demo tcp-echo` (add --transcript for the book's form).
 demo lesson *flags:
     @cargo build -q --bins
