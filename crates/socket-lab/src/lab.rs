@@ -96,6 +96,14 @@ impl Lab {
         self.line(&format!("not here: {text}"));
     }
 
+    /// A fact about this machine that decides which branch a topic takes
+    /// (a privilege, a sysctl): `this machine: ...`. A stored transcript
+    /// only applies to a machine whose `this machine:` lines are the same;
+    /// book-check says so instead of failing elsewhere.
+    pub fn machine(&mut self, text: impl Display) {
+        self.line(&format!("this machine: {text}"));
+    }
+
     /// A port: the number itself, or `<portN>` in transcripts (the same port
     /// always gets the same N, in the order ports are first shown).
     pub fn port(&mut self, port: u16) -> String {

@@ -25,6 +25,10 @@
 //!    - [`Lab::not_here`] is the ONE line a topic prints when this machine
 //!      lacks a privilege or an interface it needs; the topic then returns
 //!      `Ok(())` (exit 0);
+//!    - [`Lab::machine`] states a fact about this machine that decides
+//!      the branch a topic takes (`this machine: raw sockets allowed`);
+//!      book-check compares a stored transcript only on a machine that
+//!      prints the same `this machine:` lines;
 //!    - [`Lab::addr`], [`Lab::port`], [`Lab::waited`], [`Lab::took`] and
 //!      [`Lab::path`] format what varies from run to run. With
 //!      `--transcript` they print placeholders (`<port1>`, `at once`,
