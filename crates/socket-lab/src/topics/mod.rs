@@ -6,7 +6,20 @@
 
 use crate::Lab;
 
+pub mod buffers;
+pub mod dup_close;
+pub mod empty_datagram;
+pub mod eof_spin;
+pub mod half_close;
 pub mod inet;
+pub mod keepalive;
+pub mod nodelay;
+pub mod recv_bufsize;
+pub mod reset;
+pub mod reuseaddr;
+pub mod send_vs_sendall;
+pub mod udp_truncate;
+pub mod udp_unreachable;
 
 /// One runnable topic.
 pub struct Topic {
@@ -19,11 +32,78 @@ pub struct Topic {
 }
 
 /// Every topic, in the order `socket-lab` lists them.
-pub const TOPICS: &[Topic] = &[Topic {
-    name: "inet",
-    summary: "AF_INET: bind 127.0.0.1:0, connect, getsockname/getpeername show IPv4",
-    run: inet::run,
-}];
+pub const TOPICS: &[Topic] = &[
+    Topic {
+        name: "inet",
+        summary: "AF_INET: bind 127.0.0.1:0, connect, getsockname/getpeername show IPv4",
+        run: inet::run,
+    },
+    Topic {
+        name: "send-vs-sendall",
+        summary: "send may queue fewer bytes than asked; a blocking send waits; sendall loops",
+        run: send_vs_sendall::run,
+    },
+    Topic {
+        name: "recv-bufsize",
+        summary: "recv(1024) gives up to 1024 bytes: two sends in one recv (粘包), one in pieces",
+        run: recv_bufsize::run,
+    },
+    Topic {
+        name: "udp-truncate",
+        summary: "a datagram larger than the buffer is cut; MSG_PEEK|MSG_TRUNC tells its size",
+        run: udp_truncate::run,
+    },
+    Topic {
+        name: "empty-datagram",
+        summary: "a zero-length UDP datagram: recvfrom returns b\"\", not end-of-stream",
+        run: empty_datagram::run,
+    },
+    Topic {
+        name: "udp-unreachable",
+        summary: "sendto a closed port: ignored unconnected, ECONNREFUSED when connected",
+        run: udp_unreachable::run,
+    },
+    Topic {
+        name: "reuseaddr",
+        summary: "SO_REUSEADDR and TIME_WAIT: which combinations rebind a port at once",
+        run: reuseaddr::run,
+    },
+    Topic {
+        name: "nodelay",
+        summary: "TCP_NODELAY: a prefix written apart from its body waits ~40 ms (delayed ACK)",
+        run: nodelay::run,
+    },
+    Topic {
+        name: "buffers",
+        summary: "SO_RCVBUF / SO_SNDBUF: doubled and clamped; what a non-reading peer absorbs",
+        run: buffers::run,
+    },
+    Topic {
+        name: "keepalive",
+        summary: "SO_KEEPALIVE with time/interval/retries (socket2); read timeouts instead",
+        run: keepalive::run,
+    },
+    Topic {
+        name: "half-close",
+        summary: "shutdown(SHUT_WR) sends EOF and keeps reading; close ends both directions",
+        run: half_close::run,
+    },
+    Topic {
+        name: "reset",
+        summary: "what sends a reset (unread data, SO_LINGER 0), what does not (a killed process)",
+        run: reset::run,
+    },
+    Topic {
+        name: "eof-spin",
+        summary: "the tutorials' loop after the client leaves: b\"\" every turn, then EPIPE",
+        run: eof_spin::run,
+    },
+    Topic {
+        name: "dup-close",
+        summary: "a duplicate handle keeps a connection open after close; shutdown does not wait",
+        run: dup_close::run,
+    },
+];
 
 /// The topic called `name`, if there is one.
 pub fn find(name: &str) -> Option<&'static Topic> {
