@@ -6,20 +6,31 @@
 
 use crate::Lab;
 
+pub mod addresses;
+pub mod backlog;
+pub mod broadcast;
 pub mod buffers;
+pub mod connect_ex;
 pub mod dup_close;
 pub mod empty_datagram;
 pub mod eof_spin;
 pub mod half_close;
 pub mod inet;
+pub mod inet6;
 pub mod keepalive;
 pub mod nodelay;
+pub mod nonblocking;
+pub mod raw_icmp;
 pub mod recv_bufsize;
 pub mod reset;
 pub mod reuseaddr;
 pub mod send_vs_sendall;
+pub mod seqpacket;
+pub mod stream_vs_dgram;
+pub mod timeouts;
 pub mod udp_truncate;
 pub mod udp_unreachable;
+pub mod unix;
 
 /// One runnable topic.
 pub struct Topic {
@@ -37,6 +48,61 @@ pub const TOPICS: &[Topic] = &[
         name: "inet",
         summary: "AF_INET: bind 127.0.0.1:0, connect, getsockname/getpeername show IPv4",
         run: inet::run,
+    },
+    Topic {
+        name: "inet6",
+        summary: "AF_INET6 on ::1, a dual-stack listener on :: and IPV6_V6ONLY",
+        run: inet6::run,
+    },
+    Topic {
+        name: "unix",
+        summary: "AF_UNIX stream and datagram sockets, and the socket file left behind",
+        run: unix::run,
+    },
+    Topic {
+        name: "stream-vs-dgram",
+        summary: "SOCK_STREAM merges three sends into one read; SOCK_DGRAM keeps three datagrams",
+        run: stream_vs_dgram::run,
+    },
+    Topic {
+        name: "seqpacket",
+        summary: "SOCK_SEQPACKET over AF_UNIX (socket2): boundaries kept, connection kept",
+        run: seqpacket::run,
+    },
+    Topic {
+        name: "raw-icmp",
+        summary: "SOCK_RAW ICMP echo to 127.0.0.1 (or why not: EPERM), and the unprivileged ICMP datagram socket",
+        run: raw_icmp::run,
+    },
+    Topic {
+        name: "backlog",
+        summary: "listen(N) bounds the accept queue (N+1 on Linux); the next SYN is dropped, not refused",
+        run: backlog::run,
+    },
+    Topic {
+        name: "connect-ex",
+        summary: "connect to a closed port: ConnectionRefused, errno 111; connect_ex's number; unknown hosts still raise",
+        run: connect_ex::run,
+    },
+    Topic {
+        name: "nonblocking",
+        summary: "setblocking(False): accept and recv give WouldBlock (EAGAIN) until something arrives",
+        run: nonblocking::run,
+    },
+    Topic {
+        name: "timeouts",
+        summary: "settimeout: connect, read and write timeouts, and the error each one gives",
+        run: timeouts::run,
+    },
+    Topic {
+        name: "addresses",
+        summary: "recvfrom/sendto, getsockname/getpeername, fileno (as_raw_fd)",
+        run: addresses::run,
+    },
+    Topic {
+        name: "broadcast",
+        summary: "SO_BROADCAST: sendto a broadcast address fails with EACCES until it is set",
+        run: broadcast::run,
     },
     Topic {
         name: "send-vs-sendall",

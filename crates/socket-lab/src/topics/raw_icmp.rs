@@ -55,7 +55,7 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
                 err.kind(),
                 errno(&err)
             ));
-            lab.say("raw sockets need root or CAP_NET_RAW: they could forge any packet (`ping` has that capability set on its file)");
+            lab.say("raw sockets need root or CAP_NET_RAW: they can forge any packet (the `ping` program gets it from a file capability or setuid root, or uses the socket below)");
         }
     }
 
