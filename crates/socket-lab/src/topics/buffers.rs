@@ -17,10 +17,9 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
     let wmem_max = read_sysctl("net/core/wmem_max");
     lab.step("the ceilings: net.core.rmem_max and net.core.wmem_max");
     match (rmem_max, wmem_max) {
-        (Some(r), Some(w)) if !lab.is_transcript() => {
-            lab.say(format!("rmem_max {r}, wmem_max {w}"))
+        (Some(r), Some(w)) => {
+            lab.machine(format!("net.core.rmem_max = {r}, net.core.wmem_max = {w}"))
         }
-        (Some(_), Some(_)) => lab.say("rmem_max <r>, wmem_max <w> (this machine's values)"),
         _ => lab.say("not readable here (not Linux): the read-backs below show the system's rule"),
     }
 
@@ -89,27 +88,23 @@ fn fill(sender: &TcpStream) -> std::io::Result<usize> {
     Ok(queued)
 }
 
-/// What Linux did with a size: doubled, clamped to 2 x the ceiling, or
-/// raised to its minimum. Numbers that depend on the machine become words
-/// in transcripts.
+/// What Linux did with a size: doubled, clamped to 2 x the ceiling (shown
+/// on the `this machine:` line), or raised to a minimum that depends on the
+/// kernel's build (`<min>` in transcripts).
 fn rule(lab: &Lab, set: usize, got: usize, max: Option<usize>, name: &str) -> String {
-    let transcript = lab.is_transcript();
     if max.is_some_and(|m| got == 2 * m && set > m) {
-        return if transcript {
-            format!("2 x {name} (clamped)")
-        } else {
-            format!("{got} = 2 x {name} (clamped)")
-        };
+        return format!("{got} = 2 x {name} (clamped)");
     }
     if got == 2 * set {
         return format!("{got} (doubled)");
     }
     if got > 2 * set {
-        return if transcript {
-            "<min> (raised to the minimum)".into()
+        let got = if lab.is_transcript() {
+            "<min>".to_string()
         } else {
-            format!("{got} (raised to the minimum)")
+            got.to_string()
         };
+        return format!("{got} (raised to the minimum)");
     }
     format!("{got}")
 }

@@ -27,8 +27,8 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
     let defaults = ["time", "intvl", "probes"].map(|n| sysctl(&format!("tcp_keepalive_{n}")));
     if let [Some(time), Some(intvl), Some(probes)] = defaults {
         let total = time + intvl * probes;
-        lab.say(format!(
-            "Linux defaults: time {time} s, interval {intvl} s, {probes} probes"
+        lab.machine(format!(
+            "Linux defaults tcp_keepalive_time {time} s, _intvl {intvl} s, _probes {probes}"
         ));
         lab.say(format!(
             "a dead peer would be noticed after {time} + {intvl} x {probes} = {total} s"
