@@ -39,6 +39,7 @@ wmem_max = read_sysctl("net/core/wmem_max")
 step("the ceilings: net.core.rmem_max and net.core.wmem_max")
 say(f"rmem_max {rmem_max}, wmem_max {wmem_max}")
 
+# ANCHOR: set
 # 2. Set each size and read it back.
 sock = socket.socket()
 step("set SO_RCVBUF / SO_SNDBUF, read them back")
@@ -49,8 +50,10 @@ for size in (1, 4096, 65536, 64 << 20):
     snd = sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
     say(f"set {size:>8} -> SO_RCVBUF {rule(size, rcv, rmem_max, 'rmem_max')}; "
         f"SO_SNDBUF {rule(size, snd, wmem_max, 'wmem_max')}")
+# ANCHOR_END: set
 sock.close()
 
+# ANCHOR: absorb
 # 3. A peer that never reads; a non-blocking sender sends until the kernel
 #    has no room. Default sizes first, then 4096 on both ends (the
 #    listener's SO_RCVBUF is inherited by accepted connections).
@@ -71,6 +74,7 @@ for small in (False, True):
             queued += sender.send(b"x" * 65536)
         except BlockingIOError:
             break
+# ANCHOR_END: absorb
     which = "both set to 4096" if small else "default sizes (autotuned)"
     step(f"{which}: BlockingIOError after {queued} bytes")
     for s in (sender, never_reads, listener):

@@ -31,6 +31,7 @@ listener.bind(("127.0.0.1", 0))
 listener.listen()
 addr = listener.getsockname()
 
+# ANCHOR: dup
 # 1. dup() and close(), then shutdown(SHUT_WR) on the duplicate.
 peer = socket.create_connection(addr)
 conn, _ = listener.accept()
@@ -39,11 +40,13 @@ conn.close()
 step("server: duplicate = conn.dup(), then conn.close()")
 say(f"peer's recv -> {peer_reads(peer)}: no FIN, the duplicate keeps it open")
 duplicate.shutdown(socket.SHUT_WR)
+# ANCHOR_END: dup
 step("server: duplicate.shutdown(SHUT_WR) (still holding it)")
 say(f"peer's recv -> {peer_reads(peer)}")
 duplicate.close()
 peer.close()
 
+# ANCHOR: makefile
 # 2. makefile() and close(): the file object keeps the socket open.
 peer = socket.create_connection(addr)
 conn, _ = listener.accept()
@@ -52,6 +55,7 @@ conn.close()
 step("server: reader = conn.makefile('rb'), then conn.close()")
 say(f"peer's recv -> {peer_reads(peer)}: no FIN, the file keeps it open")
 reader.close()
+# ANCHOR_END: makefile
 step("server: reader.close() (the last reference)")
 say(f"peer's recv -> {peer_reads(peer)}")
 

@@ -16,6 +16,7 @@ def say(text):
     print(f"   {text}")
 
 
+# ANCHOR: loop
 def serve(conn, replies, after_first=lambda: None):
     """The tutorial's loop, with replies[turn] instead of input(). A failed
     send ends it; after_first() runs after turn 1."""
@@ -32,6 +33,7 @@ def serve(conn, replies, after_first=lambda: None):
         if turn == 1:
             after_first()
         time.sleep(0.02)  # the person typing the next reply
+# ANCHOR_END: loop
 
 
 listener = socket.socket()

@@ -35,6 +35,7 @@ def pair():
     return client, server
 
 
+# ANCHOR: shutdown
 # 1. The client sends its question, then shuts down its sending side.
 client, server = pair()
 client.sendall(b"question")
@@ -48,8 +49,10 @@ server.close()
 say('the server sends b"answer" and closes')
 # 3. The half-closed client still reads the answer, then EOF.
 step(f"client: recv -> {client.recv(64)!r}, then {client.recv(64)!r}: it can still read")
+# ANCHOR_END: shutdown
 client.close()
 
+# ANCHOR: close
 # 4. The same with close.
 client, server = pair()
 client.sendall(b"question")
@@ -63,6 +66,7 @@ say(f"send -> {outcome(server.send, b'answer')}: accepted by the server's kernel
 time.sleep(0.02)
 after = outcome(server.recv, 64)
 say(f"recv -> {after}; send -> {outcome(server.send, b'answer')}")
+# ANCHOR_END: close
 say("the client's kernel answered the data with RST: the answer was lost")
 server.close()
 listener.close()

@@ -37,6 +37,7 @@ if None not in (t, i, p):
     say(f"Linux defaults: time {t} s, interval {i} s, {p} probes")
     say(f"a dead peer would be noticed after {t} + {i} x {p} = {t + i * p} s")
 
+# ANCHOR: set
 # 2. On, with our own timing. The idle-time option is TCP_KEEPIDLE on
 #    Linux, TCP_KEEPALIVE on macOS.
 IDLE = socket.TCP_KEEPALIVE if sys.platform == "darwin" else socket.TCP_KEEPIDLE
@@ -44,6 +45,7 @@ client.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
 client.setsockopt(socket.IPPROTO_TCP, IDLE, 60)
 client.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 10)
 client.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 5)
+# ANCHOR_END: set
 step("SO_KEEPALIVE on, idle 60 s, interval 10 s, 5 probes, read back:")
 on = client.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
 t, i, p = (client.getsockopt(socket.IPPROTO_TCP, o) for o in (IDLE, socket.TCP_KEEPINTVL, socket.TCP_KEEPCNT))
@@ -52,6 +54,7 @@ say(f"a vanished peer is noticed after {t} + {i} x {p} = {t + i * p} s")
 step("not shown: the detection itself")
 say("on loopback the peer's kernel answers every probe; making a host vanish needs root")
 
+# ANCHOR: timeout
 # 3. What most protocols do instead: a read timeout (and a heartbeat
 #    message the peer must answer within it).
 client.settimeout(0.3)
@@ -61,5 +64,6 @@ try:
     client.recv(16)
 except TimeoutError as err:
     say(f"recv -> {err!r} after {time.monotonic() - started:.3f} s: the program decides what silence means")
+# ANCHOR_END: timeout
 for s in (client, server, listener):
     s.close()

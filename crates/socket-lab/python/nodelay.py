@@ -39,6 +39,7 @@ def serve(conn):
             conn.sendall(b"ok")
 
 
+# ANCHOR: client
 def exchanges(split, nodelay):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -65,6 +66,7 @@ def exchanges(split, nodelay):
     server.join()
     listener.close()
     return times
+# ANCHOR_END: client
 
 
 for what, split, nodelay in (

@@ -32,20 +32,24 @@ client = socket.create_connection(listener.getsockname())
 server, _ = listener.accept()
 server.settimeout(1)
 
+# ANCHOR: glued
 # 1. Two sends, then one recv(1024) once both have arrived.
 client.sendall(b"hello")
 client.sendall(b"world")
 wait_for(server, 10)
 data = server.recv(1024)
+# ANCHOR_END: glued
 step('send(b"hello"), send(b"world"), then one recv(1024)')
 say(f"recv -> {len(data)} bytes {data!r}: two messages in one recv (粘包)")
 
+# ANCHOR: pieces
 # 2. One send of 3000 bytes, read with recv(1024): three pieces.
 client.sendall(b"a" * 3000)
 wait_for(server, 3000)
 sizes = []
 while sum(sizes) < 3000:
     sizes.append(len(server.recv(1024)))
+# ANCHOR_END: pieces
 step("send(3000 bytes) once, then recv(1024) until all arrived")
 say(f"recv sizes {sizes}: one message, {len(sizes)} recvs")
 
@@ -69,6 +73,7 @@ say(f"second recv -> {server.recv(1024)!r}")
 t.join()
 
 
+# ANCHOR: framing
 # 4. The cure is framing: read exactly as many bytes as a message has.
 def recv_exactly(conn, size):
     data = b""
@@ -83,6 +88,7 @@ def recv_exactly(conn, size):
 client.sendall(b"helloworld")
 first = recv_exactly(server, 5)
 second = recv_exactly(server, 5)
+# ANCHOR_END: framing
 step('framing: recv_exactly(5) twice on b"helloworld"')
 say(f"{first!r} then {second!r}: each message whole, however it arrived")
 for s in (client, server, listener):

@@ -32,6 +32,7 @@ listener.bind(("127.0.0.1", 0))
 listener.listen()
 host, port = listener.getsockname()
 
+# ANCHOR: killed
 # 1. A child process connects; we kill it (SIGKILL on Unix). The system
 #    closes its socket for it, normally.
 child_code = (
@@ -44,27 +45,32 @@ listener.settimeout(2)
 conn, _ = listener.accept()
 child.kill()
 child.wait()
+# ANCHOR_END: killed
 step("a child process connects and is killed (SIGKILL)")
 after_kill = read_once(conn)
 say(f"our recv -> {after_kill}: " + ("a FIN, not a reset" if after_kill == "b''" else "NOT a plain EOF"))
 conn.close()
 listener.settimeout(None)
 
+# ANCHOR: unread
 # 2. Closing with unread data in the receive buffer sends RST.
 client = socket.create_connection((host, port))
 server, _ = listener.accept()
 client.sendall(b"never read")
 time.sleep(0.02)  # let it arrive
 server.close()
+# ANCHOR_END: unread
 step('the peer closes with our b"never read" still unread')
 say(f"our recv -> {read_once(client)}")
 client.close()
 
+# ANCHOR: linger
 # 3. SO_LINGER with a zero timeout, then close: RST instead of FIN.
 client = socket.create_connection((host, port))
 server, _ = listener.accept()
 server.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # Windows: "HH"
 server.close()
+# ANCHOR_END: linger
 step("the peer sets SO_LINGER 0 and closes")
 say(f"our recv -> {read_once(client)}")
 client.close()

@@ -15,13 +15,16 @@ def say(text):
     print(f"   {text}")
 
 
+# ANCHOR: listener
 def listener(reuse):
     """socket() + setsockopt(SO_REUSEADDR, reuse)."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, int(reuse))
     return sock
+# ANCHOR_END: listener
 
 
+# ANCHOR: time_wait
 def time_wait_port(server):
     """One connection, closed by the server first (its end goes to
     TIME_WAIT); then the listener closes too. Returns the address."""
@@ -35,12 +38,14 @@ def time_wait_port(server):
     server.close()
     time.sleep(0.02)  # lets the last ACK land
     return addr
+# ANCHOR_END: time_wait
 
 
 def with_(reuse):
     return "with SO_REUSEADDR" if reuse else "without"
 
 
+# ANCHOR: case
 # 1-3. The old server with or without the option, one connection it closes
 #      first; then the new server binds the same port.
 for old, new in ((False, False), (True, True), (False, True)):
@@ -52,6 +57,7 @@ for old, new in ((False, False), (True, True), (False, True)):
     step(f"old server {with_(old)}, new server {with_(new)}: bind {addr[0]}:{addr[1]} again")
     try:
         second.bind(addr)
+# ANCHOR_END: case
         say("ok: bound while the old connection is in TIME_WAIT")
     except OSError as err:
         say(f"{err!r}: the TIME_WAIT connection holds the port")

@@ -22,6 +22,7 @@ listener.bind(("127.0.0.1", 0))
 listener.listen()
 addr = listener.getsockname()
 
+# ANCHOR: partial
 # 1. A connection whose receiving end never reads; the sender gets a small
 #    send buffer and non-blocking mode.
 sender = socket.create_connection(addr)
@@ -33,6 +34,7 @@ step("non-blocking sender, SO_SNDBUF 4096, a peer that never reads")
 
 # 2. One send of 1 MiB: it queues what fits and returns that count.
 first = sender.send(data)
+# ANCHOR_END: partial
 step(f"send(1 MiB) once -> {first} bytes")
 say("fewer bytes than asked: the rest was never sent" if first < len(data) else "all of it")
 
@@ -48,6 +50,7 @@ for _ in range(1000):
 sender.close()
 never_reads.close()
 
+# ANCHOR: blocking
 # 4. Blocking (the default), a reader that takes 64 KiB every 2 ms: one
 #    send of 8 MiB waits until all of it is queued.
 sender = socket.create_connection(addr)
@@ -69,12 +72,14 @@ reader.start()
 big = b"y" * (8 * MIB)
 started = time.monotonic()
 sent = sender.send(big)
+# ANCHOR_END: blocking
 step(f"blocking send(8 MiB) to a slow reader -> {sent} (after {time.monotonic() - started:.3f} s)")
 say("the full count: a blocking send waits for room" if sent == len(big) else "a SHORT count")
 sender.close()
 reader.join()
 say(f"the reader received {received[0]} bytes")
 
+# ANCHOR: timeout
 # 5. A timeout (settimeout) and a peer that never reads: Python waits until
 #    the socket is writable, then makes ONE send, which queues what fits.
 sender = socket.create_connection(addr)
@@ -82,6 +87,7 @@ never_reads, _ = listener.accept()
 sender.settimeout(0.05)
 started = time.monotonic()
 sent = sender.send(big)
+# ANCHOR_END: timeout
 step(f"send(8 MiB) with settimeout(0.05) -> {sent} bytes (after {time.monotonic() - started:.3f} s)")
 say("a short count" if sent < len(big) else "all of it")
 

@@ -32,6 +32,7 @@ dead = probe.getsockname()
 probe.close()
 step(f"a UDP port nobody listens on: {dead[0]}:{dead[1]}")
 
+# ANCHOR: unconnected
 # 2. Unconnected: sendto succeeds, and the ICMP answer is dropped.
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 sock.settimeout(0.3)
@@ -40,8 +41,10 @@ second = outcome(sock.sendto, b"anyone?", dead)
 step("unconnected socket: sendto twice, then recvfrom (0.3 s timeout)")
 say(f"sendto -> {first}, then {second}")
 say(f"recvfrom -> {outcome(sock.recvfrom, 1024)}: the ICMP was ignored")
+# ANCHOR_END: unconnected
 sock.close()
 
+# ANCHOR: connected
 # 3. Connected (connect() only records the peer): the ICMP error is kept
 #    for the socket's next call.
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -50,6 +53,7 @@ sock.connect(dead)
 step("connected socket: send, then recv")
 say(f"send -> {outcome(sock.send, b'anyone?')}")
 say(f"recv -> {outcome(sock.recv, 1024)}: the refusal, reported late")
+# ANCHOR_END: connected
 
 # 4. The error goes to whichever call comes next, even a send.
 sent = outcome(sock.send, b"anyone?")

@@ -31,11 +31,11 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
         socket.set_recv_buffer_size(size)?;
         socket.set_send_buffer_size(size)?;
         let (rcv, snd) = (socket.recv_buffer_size()?, socket.send_buffer_size()?);
-        // ANCHOR_END: set
         let rcv = rule(lab, size, rcv, rmem_max, "rmem_max");
         let snd = rule(lab, size, snd, wmem_max, "wmem_max");
         lab.say(format!("set {size:>8} -> SO_RCVBUF {rcv}; SO_SNDBUF {snd}"));
     }
+    // ANCHOR_END: set
 
     // ANCHOR: absorb
     // 3. A peer that never reads; a non-blocking sender writes until the
@@ -56,7 +56,6 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
         }
         sender.set_nonblocking(true)?;
         let queued = fill(&sender)?;
-        // ANCHOR_END: absorb
         let shown = if lab.is_transcript() {
             "<n>".to_string()
         } else {
@@ -69,6 +68,7 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
         };
         lab.step(format!("{which}: WouldBlock after {shown} bytes"));
     }
+    // ANCHOR_END: absorb
     lab.say("that is what send() can hand over before the peer reads: the sender's buffer plus the peer's window");
     lab.elsewhere("Windows and macOS read back the value you set (no doubling); macOS refuses sizes over kern.ipc.maxsockbuf (ENOBUFS) instead of clamping. How much a non-reading peer absorbs differs on every system and version");
     Ok(())

@@ -73,7 +73,6 @@ fn serve(
         let n = conn.read(&mut buf)?; // no `if n == 0 { break }`
         let took = lab.took(started.elapsed());
         let sent = conn.write(reply.as_bytes());
-        // ANCHOR_END: loop
         let data = String::from_utf8_lossy(&buf[..n]);
         let sent_text = match &sent {
             Ok(k) => format!("Ok({k})"),
@@ -94,3 +93,4 @@ fn serve(
     }
     Ok(())
 }
+// ANCHOR_END: loop

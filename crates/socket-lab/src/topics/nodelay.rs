@@ -74,13 +74,13 @@ fn exchanges(split: bool, nodelay: bool) -> anyhow::Result<Vec<Duration>> {
         client.read_exact(&mut [0; 2])?;
         times.push(started.elapsed());
     }
-    // ANCHOR_END: client
     drop(client);
     server
         .join()
         .map_err(|_| anyhow::anyhow!("server thread panicked"))??;
     Ok(times)
 }
+// ANCHOR_END: client
 
 /// Reads a 4-byte big-endian length, then that many bytes, answers b"ok";
 /// until the client closes.
