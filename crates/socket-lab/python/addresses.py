@@ -14,6 +14,7 @@ def say(text):
     print(f"   {text}")
 
 
+# ANCHOR: sendto
 # 1. Two UDP sockets; sendto names the destination, recvfrom reports the sender.
 a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 a.bind(("127.0.0.1", 0))
@@ -24,7 +25,9 @@ sent = a.sendto(b"hello", b.getsockname())
 data, sender = b.recvfrom(1024)
 step(f"a = {a.getsockname()}, b = {b.getsockname()}: a.sendto(b\"hello\", b) returned {sent}")
 say(f"b.recvfrom(1024) -> ({len(data)} bytes, {sender}): the sender is a's getsockname()")
+# ANCHOR_END: sendto
 
+# ANCHOR: peer
 # 2. getpeername on an unconnected UDP socket: there is no peer.
 step("a.getpeername() before connect()")
 try:
@@ -35,7 +38,9 @@ except OSError as err:
 # 3. connect() a UDP socket: it only records the peer (nothing is sent).
 a.connect(b.getsockname())
 step(f"a.connect(b), then a.getpeername() = {a.getpeername()}; a.send() needs no address now")
+# ANCHOR_END: peer
 
+# ANCHOR: implicit
 # 4. A socket that never called bind().
 fresh = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 before = fresh.getsockname()
@@ -43,7 +48,9 @@ fresh.sendto(b"hi", b.getsockname())
 step(f"an unbound UDP socket: getsockname() = {before[0]}:{before[1]}")
 say(f"after its first sendto: {fresh.getsockname()}: the system bound it to a free port")
 b.recvfrom(1024)
+# ANCHOR_END: implicit
 
+# ANCHOR: fileno
 # 5. fileno(): the operating system's number for the socket.
 step(f"a.fileno(), b.fileno() = {a.fileno()}, {b.fileno()}: small integers, like any open file's")
 
@@ -53,5 +60,6 @@ number = first.fileno()
 first.close()
 second = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 step(f"close a socket, open another: same number again: {second.fileno() == number}")
+# ANCHOR_END: fileno
 for s in (a, b, fresh, second):
     s.close()

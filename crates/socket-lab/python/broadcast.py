@@ -17,6 +17,7 @@ def say(text):
 
 LOOPBACK_BROADCAST = "127.255.255.255"
 
+# ANCHOR: refused
 # 1. Without SO_BROADCAST: sendto a broadcast address fails on this machine.
 sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 sender.bind(("127.0.0.1", 0))
@@ -31,6 +32,7 @@ for where in ("255.255.255.255", LOOPBACK_BROADCAST):
         say(f"{where}: sent (this system does not ask for SO_BROADCAST)")
     except PermissionError as err:
         say(f"{where}: PermissionError, errno {err.errno}: refused locally, nothing was sent")
+# ANCHOR_END: refused
 
 step("which interfaces have a broadcast address (ip -o -4 addr)")
 try:
@@ -43,6 +45,7 @@ except OSError:
     print("this machine: no `ip` command to list interfaces")
 say("this topic broadcasts only on the loopback: 127.255.255.255 never leaves the machine")
 
+# ANCHOR: receivers
 # 2. Two receivers on the loopback broadcast address, the same port.
 receivers = []
 try:
@@ -56,7 +59,9 @@ except OSError as err:
     print(f"not here: cannot bind {LOOPBACK_BROADCAST} ({err}): this loopback has no broadcast address")
     raise SystemExit(0)
 step(f"two receivers bind {LOOPBACK_BROADCAST}:{port} (SO_REUSEADDR on both)")
+# ANCHOR_END: receivers
 
+# ANCHOR: send
 # 3. With SO_BROADCAST: one sendto, and every receiver gets a copy.
 sender.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
 sent = sender.sendto(b"hello, everyone", (LOOPBACK_BROADCAST, port))
@@ -67,5 +72,6 @@ for i, r in enumerate(receivers, 1):
         say(f"receiver {i}: {len(data)} bytes from {sender_addr}")
     except TimeoutError:
         say(f"receiver {i}: nothing")
+# ANCHOR_END: send
 for s in receivers + [sender]:
     s.close()

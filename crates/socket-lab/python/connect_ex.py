@@ -25,6 +25,7 @@ port = probe.getsockname()[1]
 probe.close()
 step(f"a closed port: bind 127.0.0.1:0, note the port, close: 127.0.0.1:{port}")
 
+# ANCHOR: refused
 # 2. connect_ex: the error number, no exception.
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 code = s.connect_ex(("127.0.0.1", port))
@@ -36,7 +37,9 @@ try:
 except ConnectionRefusedError as err:
     say(f"connect() raises {type(err).__name__}: errno {err.errno}")
 s.close()
+# ANCHOR_END: refused
 
+# ANCHOR: unknown
 # 3. A name that does not resolve: connect_ex raises anyway.
 step(f'connect_ex(("{NO_SUCH_HOST}", 80)): resolve the name first')
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -46,3 +49,4 @@ try:
 except socket.gaierror as err:
     say(f"raised socket.gaierror after {time.monotonic() - started:.3f} s: {err}")
 s.close()
+# ANCHOR_END: unknown

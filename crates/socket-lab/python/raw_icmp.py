@@ -19,6 +19,7 @@ def say(text):
 ID = 0x1AB
 
 
+# ANCHOR: build
 def checksum(data):
     """The Internet checksum (RFC 1071)."""
     if len(data) % 2:
@@ -33,6 +34,7 @@ def echo_request(ident, seq, payload):
     header = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
     sum_ = checksum(header + payload)
     return struct.pack("!BBHHH", 8, 0, sum_, ident, seq) + payload
+# ANCHOR_END: build
 
 
 def ping(sock, request, want_id):
@@ -52,6 +54,7 @@ def ping(sock, request, want_id):
 request = echo_request(ID, 1, b"socket-lab")
 step(f"build an ICMP echo request: type 8, code 0, id {ID:#x}, seq 1, {len(request)} bytes, checksum {struct.unpack('!H', request[2:4])[0]:#06x}")
 
+# ANCHOR: raw
 # 2. socket(AF_INET, SOCK_RAW, IPPROTO_ICMP): root or CAP_NET_RAW only.
 try:
     raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
@@ -66,7 +69,9 @@ try:
 except PermissionError as err:
     print(f"this machine: raw sockets not allowed: errno {err.errno}")
     step(f"socket(AF_INET, SOCK_RAW, IPPROTO_ICMP): PermissionError, errno {err.errno}")
+# ANCHOR_END: raw
 
+# ANCHOR: dgram
 # 3. socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP): no privilege, if the group is allowed.
 try:
     with open("/proc/sys/net/ipv4/ping_group_range") as f:
@@ -85,3 +90,4 @@ except PermissionError as err:
     print(f"this machine: ICMP datagram sockets not allowed: errno {err.errno}")
     step(f"socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP): PermissionError, errno {err.errno}")
     say(f"net.ipv4.ping_group_range = {group_range}: allowed only for groups in that range")
+# ANCHOR_END: dgram

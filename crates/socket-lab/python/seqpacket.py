@@ -17,6 +17,7 @@ def say(text):
     print(f"   {text}")
 
 
+# ANCHOR: create
 # 1. socket(AF_UNIX, SOCK_SEQPACKET).
 try:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -25,7 +26,9 @@ except (AttributeError, OSError) as err:
     raise SystemExit(0)
 folder = tempfile.mkdtemp(prefix="socket-lab-seqpacket-")
 path = os.path.join(folder, "seq.sock")
+# ANCHOR_END: create
 
+# ANCHOR: connect
 # 2. bind, listen, connect, accept: a connection, as with SOCK_STREAM.
 listener.bind(path)
 listener.listen(8)
@@ -34,7 +37,9 @@ client.connect(path)
 conn, _ = listener.accept()
 conn.settimeout(1)
 step(f"socket(AF_UNIX, SOCK_SEQPACKET); bind {path}, listen, connect, accept")
+# ANCHOR_END: connect
 
+# ANCHOR: messages
 # 3. Three sends; each recv returns exactly one of them, even with room for all.
 for message in (b"one", b"two", b"three"):
     client.sendall(message)
@@ -47,4 +52,5 @@ client.close()
 step(f"the client closes: the next read returns {len(conn.recv(1024))} bytes (end of file)")
 conn.close()
 listener.close()
+# ANCHOR_END: messages
 shutil.rmtree(folder)

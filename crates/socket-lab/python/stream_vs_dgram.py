@@ -17,6 +17,7 @@ def say(text):
 
 MESSAGES = [b"one", b"two", b"three"]
 
+# ANCHOR: stream
 # 1. TCP: three separate sends of 3, 3 and 5 bytes.
 listener = socket.create_server(("127.0.0.1", 0))
 client = socket.create_connection(listener.getsockname())
@@ -31,7 +32,9 @@ while len(conn.recv(64, socket.MSG_PEEK)) < 11 and time.monotonic() < deadline:
     time.sleep(0.005)
 data = conn.recv(1024)
 step(f"one recv(1024) returns {len(data)} bytes: {data!r}")
+# ANCHOR_END: stream
 
+# ANCHOR: dgram
 # 3. UDP: three sendto's of the same three messages.
 receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 receiver.bind(("127.0.0.1", 0))
@@ -51,3 +54,4 @@ except TimeoutError as err:
     fourth = err
 step("recvfrom(1024) three times: " + ", ".join(f"{d!r} ({len(d)} bytes)" for d in got))
 say(f"a fourth recvfrom waits and times out ({type(fourth).__name__}): one datagram per send, never merged")
+# ANCHOR_END: dgram

@@ -33,16 +33,21 @@ addr = listener.getsockname()
 first = socket.create_connection(addr, timeout=0.3)
 step(f"listen(0) on {addr[0]}:{addr[1]}, never accept(); one client fills the queue")
 
+# ANCHOR: connect
 # 2. connect with a limit: the SYN is dropped, nothing answers.
 second = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 second.settimeout(0.3)
 step("settimeout(0.3), connect a second client")
 report(lambda: second.connect(addr))
+# ANCHOR_END: connect
 
+# ANCHOR: read
 # 3. The same timeout limits recv: the first client reads, nobody sends.
 step("settimeout(0.3), recv with nothing sent")
 report(lambda: first.recv(1024))
+# ANCHOR_END: read
 
+# ANCHOR: write
 # 4. ... and send: fill the buffers on both ends without waiting, then send more.
 first.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16 * 1024)
 chunk = bytes(64 * 1024)
@@ -65,5 +70,6 @@ def fill():
 
 
 report(fill)
+# ANCHOR_END: write
 for s in (first, second, listener):
     s.close()

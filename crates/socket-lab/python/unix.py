@@ -25,6 +25,7 @@ if not hasattr(socket, "AF_UNIX"):
 folder = tempfile.mkdtemp(prefix="socket-lab-unix-")
 path = os.path.join(folder, "stream.sock")
 
+# ANCHOR: stream
 # 1. A stream listener named by a path: bind creates the file.
 listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 listener.bind(path)
@@ -41,7 +42,9 @@ step(f"connect, send 5 bytes: the server read {len(data)} bytes {data!r}")
 say(f"the listener's address: {listener.getsockname()!r}; the client's, as accept() sees it: {peer!r} (it never bound)")
 client.close()
 conn.close()
+# ANCHOR_END: stream
 
+# ANCHOR: leftover
 # 3. Close the listener: the file stays behind.
 listener.close()
 step(f"close the listener: the file is still there: {os.path.exists(path)}")
@@ -60,7 +63,9 @@ try:
 except OSError as err:
     say(f"connect: {type(err).__name__}, errno {err.errno}: a file, but nobody listening")
 again.close()
+# ANCHOR_END: leftover
 
+# ANCHOR: remove
 # 5. The cure: remove the file before binding (and when done).
 os.remove(path)
 listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -68,7 +73,9 @@ listener.bind(path)
 listener.close()
 os.remove(path)
 step("remove the file, bind again: works; remove it again when done")
+# ANCHOR_END: remove
 
+# ANCHOR: dgram
 # 6. Datagrams: each socket binds its own path, and recvfrom names the sender.
 a_path, b_path = os.path.join(folder, "a.sock"), os.path.join(folder, "b.sock")
 a = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -83,6 +90,7 @@ d2, _ = b.recvfrom(1024)
 step(f"datagrams: a.sock sends \"one\" and \"two\" to b.sock: two recvfrom of {len(d1)} and {len(d2)} bytes, from {sender!r}")
 a.close()
 b.close()
+# ANCHOR_END: dgram
 
 shutil.rmtree(folder)
 step("remove the temporary directory")

@@ -59,6 +59,6 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
     ));
     lab.say("the listening port is reused for every connection: the client side got its own port");
 
-    lab.elsewhere("the same on macOS and Windows; Windows also lets 127.0.0.2 etc. work only if configured, Linux and macOS differ too (Linux routes all of 127.0.0.0/8 to lo; macOS only 127.0.0.1 unless aliased)");
+    lab.elsewhere("the same calls and address form on macOS and Windows; Linux answers on all of 127.0.0.0/8 (127.0.0.2 works too), macOS only on 127.0.0.1 unless more addresses are added to lo0");
     Ok(())
 }

@@ -88,6 +88,6 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
 
     drop((conn, listener));
     std::fs::remove_dir_all(&dir)?;
-    lab.elsewhere("macOS has no SOCK_SEQPACKET for AF_UNIX (socket() fails with EPROTONOSUPPORT); FreeBSD and Linux have it. Windows has none. Python: socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET), where the system has it.");
+    lab.elsewhere("macOS has no SOCK_SEQPACKET for AF_UNIX (socket() fails there, and this topic says so); FreeBSD and Linux have it. Windows has none. Python: socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET), where the system has it.");
     Ok(())
 }
