@@ -17,6 +17,10 @@ def say(text):
     print(f"   {text}")
 
 
+def short(sent, asked):
+    return "fewer than asked" if sent < asked else "all of it"
+
+
 listener = socket.socket()
 listener.bind(("127.0.0.1", 0))
 listener.listen()
@@ -35,8 +39,8 @@ step("non-blocking sender, SO_SNDBUF 4096, a peer that never reads")
 # 2. One send of 1 MiB: it queues what fits and returns that count.
 first = sender.send(data)
 # ANCHOR_END: partial
-step(f"send(1 MiB) once -> {first} bytes")
-say("fewer bytes than asked: the rest was never sent" if first < len(data) else "all of it")
+step(f"send(1 MiB) once -> {first} bytes: {short(first, MIB)}")
+say("the bytes not counted were never sent: the caller must send them again")
 
 # 3. Send again until the kernel has no room left.
 step("send again until it fails")
@@ -74,7 +78,7 @@ started = time.monotonic()
 sent = sender.send(big)
 # ANCHOR_END: blocking
 step(f"blocking send(8 MiB) to a slow reader -> {sent} (after {time.monotonic() - started:.3f} s)")
-say("the full count: a blocking send waits for room" if sent == len(big) else "a SHORT count")
+say(f"{short(sent, len(big))}: a blocking send waits for room")
 sender.close()
 reader.join()
 say(f"the reader received {received[0]} bytes")
@@ -89,7 +93,7 @@ started = time.monotonic()
 sent = sender.send(big)
 # ANCHOR_END: timeout
 step(f"send(8 MiB) with settimeout(0.05) -> {sent} bytes (after {time.monotonic() - started:.3f} s)")
-say("a short count" if sent < len(big) else "all of it")
+say(f"{short(sent, len(big))}: Python waited for room once, then sent what fitted")
 
 # 6. sendall is this loop (in C), and raises on the first error.
 step("sendall is the loop that handles short counts")

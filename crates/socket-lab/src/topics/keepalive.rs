@@ -1,7 +1,6 @@
 //! `keepalive`: SO_KEEPALIVE makes the kernel probe an idle connection and
-//! fail it when the peer stops answering. std has no call for it (it was
-//! removed before Rust 1.0); socket2 has `set_keepalive` and `TcpKeepalive`
-//! (idle time, interval, retries).
+//! fail it when the peer stops answering. std has no call for it; socket2
+//! has `set_keepalive` and `TcpKeepalive` (idle time, interval, retries).
 //!
 //! A dead peer is noticed only after time + interval x retries of silence,
 //! two hours and more with the defaults. Loopback cannot make a peer vanish

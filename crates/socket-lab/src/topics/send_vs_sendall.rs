@@ -33,13 +33,12 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
     let first = (&sender).write(&data)?;
     // ANCHOR_END: partial
     lab.step("non-blocking sender, SO_SNDBUF 4096 (socket2), a peer that never reads");
-    lab.step(format!("write(1 MiB) once -> {}", count(lab, first)));
-    let short = if first < data.len() {
-        "fewer bytes than asked"
-    } else {
-        "all of it"
-    };
-    lab.say(format!("{short}: the rest was never sent"));
+    let shown = count(lab, first);
+    lab.step(format!(
+        "write(1 MiB) once -> {shown}: {}",
+        short(first, MIB)
+    ));
+    lab.say("the bytes not counted were never sent: the caller must send them again");
 
     // 3. Write again until the kernel has no room left.
     lab.step("write again until it fails");
@@ -72,13 +71,9 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
     lab.step(format!(
         "blocking write(8 MiB) to a slow reader -> {n} ({took})"
     ));
-    let all = if n == big.len() {
-        "the full count"
-    } else {
-        "a SHORT count"
-    };
     lab.say(format!(
-        "{all}: a blocking send waits for room instead of returning short"
+        "{}: a blocking send waits for room",
+        short(n, 8 * MIB)
     ));
     drop(sender);
     let got = reader
@@ -96,16 +91,11 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
     let n = (&sender).write(&big)?;
     // ANCHOR_END: timeout
     let took = lab.waited(started.elapsed(), Duration::from_millis(50));
+    let shown = count(lab, n);
     lab.step(format!(
-        "write(8 MiB) with a 50 ms write timeout -> {} ({took})",
-        count(lab, n)
+        "write(8 MiB) with a 50 ms write timeout -> {shown} ({took})"
     ));
-    let short = if n < big.len() {
-        "a short count"
-    } else {
-        "all of it"
-    };
-    lab.say(format!("{short}: the timeout cut the wait short"));
+    lab.say(format!("{}: the timeout ended the wait", short(n, 8 * MIB)));
 
     lab.step("write_all (Python: sendall) is the loop that handles short counts");
     lab.say("while sent < len: sent += write(&data[sent..])?  (retrying on Interrupted)");
@@ -126,6 +116,14 @@ fn read_slowly(mut conn: TcpStream) -> std::io::Result<usize> {
         }
         total += n;
         thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn short(n: usize, asked: usize) -> &'static str {
+    if n < asked {
+        "fewer than asked"
+    } else {
+        "all of it"
     }
 }
 
