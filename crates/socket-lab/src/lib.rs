@@ -42,8 +42,15 @@
 //!    and assert on the facts each prints (errno, byte counts, address
 //!    forms), not just on "it ran". Where the machine decides the branch
 //!    (privilege, interfaces), assert the branch taken matches the machine.
+//!    `tests/support` has the helpers: `lab`, `lab_transcript` and `python`
+//!    run a topic (exit 0, nothing on stderr, bounded in time), `line`,
+//!    `assert_in_order` and `assert_elsewhere` check what it printed.
 //! 7. The book page `book/src/lab/<name>.md`, linked from the lab index, and
 //!    its transcript (`just transcripts` writes it; book-check compares).
+//! 8. Code that cannot build on every system (Unix sockets, Linux-only
+//!    options) sits behind `#[cfg]` inside the topic, and the other
+//!    systems get a `run` that prints one `not here:` line: the table in
+//!    `topics/mod.rs` stays the same everywhere.
 
 pub mod lab;
 pub mod topics;
