@@ -44,7 +44,7 @@ pub fn python(topic: &str) -> Option<String> {
     Some(done.stdout)
 }
 
-/// The line starting with `prefix` (after indentation); fails the test
+/// The first line containing `needle`; fails the test
 /// with the whole output when there is none.
 pub fn line<'a>(output: &'a str, needle: &str) -> &'a str {
     output
