@@ -75,3 +75,8 @@ step("the peer sets SO_LINGER 0 and closes")
 say(f"our recv -> {read_once(client)}")
 client.close()
 listener.close()
+
+# 4. Not shown: a vanished host sends nothing at all.
+step("not shown: a host that drops off the network")
+say("it sends nothing: an idle recv waits for ever (unless a timeout or keepalive ends it),")
+say("and unacknowledged sends end in ETIMEDOUT (TimeoutError) after tcp_retries2 retransmissions")
