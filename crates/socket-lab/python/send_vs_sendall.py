@@ -55,7 +55,7 @@ sender.close()
 never_reads.close()
 
 # ANCHOR: blocking
-# 4. Blocking (the default), a reader that takes 64 KiB every 2 ms: one
+# 4. Blocking (the default), a reader that takes 64 KiB every 1 ms: one
 #    send of 8 MiB waits until all of it is queued.
 sender = socket.create_connection(addr)
 slow, _ = listener.accept()
@@ -67,7 +67,7 @@ def read_slowly():
     total = 0
     while data := slow.recv(64 * 1024):
         total += len(data)
-        time.sleep(0.002)
+        time.sleep(0.001)
     received.append(total)
 
 

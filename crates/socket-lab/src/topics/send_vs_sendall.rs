@@ -58,7 +58,7 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
     }
 
     // ANCHOR: blocking
-    // 4. Blocking (the default), a reader that takes 64 KiB every 2 ms:
+    // 4. Blocking (the default), a reader that takes 64 KiB every 1 ms:
     //    one write of 8 MiB waits until all of it is queued.
     let sender = TcpStream::connect(addr)?;
     let (slow, _) = listener.accept()?;
@@ -115,7 +115,7 @@ fn read_slowly(mut conn: TcpStream) -> std::io::Result<usize> {
             return Ok(total);
         }
         total += n;
-        thread::sleep(Duration::from_millis(2));
+        thread::sleep(Duration::from_millis(1));
     }
 }
 
