@@ -62,6 +62,7 @@ for old, new in ((False, False), (True, True), (False, True)):
     except OSError as err:
         say(f"{err!r}: the TIME_WAIT connection holds the port")
     second.close()
+say("setsockopt chose the option for each socket (Rust: socket2; std's bind gives no choice)")
 
 # 4. Python's socket() does not set the option. asyncio's start_server sets
 #    it on Unix; socketserver only with allow_reuse_address = True (off in

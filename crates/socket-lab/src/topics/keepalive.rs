@@ -44,7 +44,7 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
     let socket = SockRef::from(&client);
     socket.set_tcp_keepalive(&keepalive)?;
     // ANCHOR_END: set
-    lab.step("set_tcp_keepalive(time 60 s, interval 10 s, retries 5), read back:");
+    lab.step("socket2 set_tcp_keepalive(time 60 s, interval 10 s, retries 5), read back:");
     let time = socket.tcp_keepalive_time()?.as_secs();
     #[cfg(any(target_os = "linux", target_os = "macos"))]
     {

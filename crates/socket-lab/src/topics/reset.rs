@@ -70,7 +70,7 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
     drop(server);
     let lingered = read_once(&mut client);
     // ANCHOR_END: linger
-    lab.step("the peer sets SO_LINGER 0 and closes");
+    lab.step("the peer sets SO_LINGER 0 (socket2) and closes");
     lab.say(format!("our read -> {lingered}"));
 
     lab.step("not shown: a host that drops off the network");

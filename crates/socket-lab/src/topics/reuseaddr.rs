@@ -42,6 +42,7 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
             ),
         });
     }
+    lab.say("socket2 made these sockets (Python: setsockopt): std's bind gives no choice");
 
     // ANCHOR: std
     // 4. std's TcpListener::bind sets SO_REUSEADDR itself on Unix.
