@@ -88,11 +88,11 @@ say(f"the reader received {received[0]} bytes")
 #    the socket is writable, then makes ONE send, which queues what fits.
 sender = socket.create_connection(addr)
 never_reads, _ = listener.accept()
-sender.settimeout(0.05)
+sender.settimeout(0.2)
 started = time.monotonic()
 sent = sender.send(big)
 # ANCHOR_END: timeout
-step(f"send(8 MiB) with settimeout(0.05) -> {sent} bytes (after {time.monotonic() - started:.3f} s)")
+step(f"send(8 MiB) with settimeout(0.2) -> {sent} bytes (after {time.monotonic() - started:.3f} s)")
 say(f"{short(sent, len(big))}: Python waited for room once, then sent what fitted")
 
 # 6. sendall is this loop (in C), and raises on the first error.

@@ -38,7 +38,7 @@ fn send_returns_short_only_when_non_blocking_or_timed_out() {
         number_after(line(&out, "the reader received"), "received "),
         8 << 20
     );
-    let timed = number_after(line(&out, "50 ms write timeout"), "-> ");
+    let timed = number_after(line(&out, "200 ms write timeout"), "-> ");
     assert!(timed > 0 && timed < 8 << 20, "{out}");
     assert_elsewhere(&out);
 
@@ -50,7 +50,7 @@ fn send_returns_short_only_when_non_blocking_or_timed_out() {
             number_after(line(&py, "blocking send(8 MiB)"), "-> "),
             8 << 20
         );
-        let timed = number_after(line(&py, "settimeout(0.05)"), "-> ");
+        let timed = number_after(line(&py, "settimeout(0.2)"), "-> ");
         assert!(timed < 8 << 20, "{py}");
         assert!(
             py.contains("sendall with a timeout and a peer that never reads: TimeoutError"),
@@ -422,7 +422,10 @@ fn a_duplicate_handle_holds_the_fin_and_shutdown_does_not_wait() {
 }
 
 /// The book stores these runs: in `--transcript` form nothing that varies
-/// (ports, timings, kernel-dependent byte counts) may show.
+/// (ports, timings, kernel-dependent byte counts) may show, and two runs
+/// print the same. nodelay's fast/stalled labels are measurements: a very
+/// busy machine can stall a fast round, so for it only the absence of raw
+/// milliseconds is checked here (its own test allows one odd round).
 #[test]
 fn transcripts_of_part_b_topics_are_stable() {
     for topic in [
@@ -441,12 +444,14 @@ fn transcripts_of_part_b_topics_are_stable() {
         "dup-close",
     ] {
         let first = lab_transcript(topic);
-        let second = lab_transcript(topic);
-        assert_eq!(first, second, "{topic}");
+        assert!(!first.contains("milliseconds"), "{topic}: {first}");
         assert!(
             !first.contains("127.0.0.1:") || first.contains("127.0.0.1:<port"),
             "{topic}: {first}"
         );
         assert!(!first.contains(" s (timeout"), "{topic}: {first}");
+        if topic != "nodelay" {
+            assert_eq!(first, lab_transcript(topic), "{topic}");
+        }
     }
 }
