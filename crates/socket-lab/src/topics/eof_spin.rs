@@ -66,12 +66,13 @@ fn serve(
     replies: &[&str],
     mut after_first: impl FnMut(),
 ) -> anyhow::Result<()> {
-    conn.set_read_timeout(Some(Duration::from_secs(1)))?;
+    let limit = Duration::from_secs(1);
+    conn.set_read_timeout(Some(limit))?;
     let mut buf = [0u8; 1024];
     for (turn, reply) in replies.iter().enumerate() {
         let started = Instant::now();
         let n = conn.read(&mut buf)?; // no `if n == 0 { break }`
-        let took = lab.took(started.elapsed());
+        let took = lab.waited(started.elapsed(), limit); // "at once": no waiting
         let sent = conn.write(reply.as_bytes());
         let data = String::from_utf8_lossy(&buf[..n]);
         let sent_text = match &sent {
