@@ -38,6 +38,8 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
     };
     // ANCHOR_END: create
     let dir = std::env::temp_dir().join(format!("socket-lab-seqpacket-{}", std::process::id()));
+    // A directory left by an earlier, interrupted run with this process id: start clean.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     lab.tmp_dir(&dir);
     let path = dir.join("seq.sock");

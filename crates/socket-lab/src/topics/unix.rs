@@ -22,6 +22,8 @@ pub fn run(lab: &mut Lab) -> anyhow::Result<()> {
     use crate::lab::errno;
 
     let dir = std::env::temp_dir().join(format!("socket-lab-unix-{}", std::process::id()));
+    // A directory left by an earlier, interrupted run with this process id: start clean.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     lab.tmp_dir(&dir);
     let path = dir.join("stream.sock");
