@@ -15,8 +15,13 @@
 //! Adding an exercise needs nothing here: put at least [`MIN_PER_EXERCISE`]
 //! files in its `wrong/`.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -24,7 +29,7 @@ use anyhow::{Context, Result};
 use crate::check::{self, Crate, Limits, Report};
 use crate::generate::{read_crate, write_crate, Files};
 use crate::layout::{exercise_names, package_in, Layout};
-use crate::libtest::Verdict;
+use crate::libtest::{self, Verdict};
 use crate::run::run_limited;
 
 /// The directory of a solution crate that holds its wrong solutions.
@@ -159,15 +164,18 @@ pub fn check(layout: &Layout, limits: Limits) -> Result<Vec<String>> {
     let packages = write_workspace(layout, &scratch, &wrongs)?;
 
     // One build of every wrong solution: the shared test helpers compile
-    // once, and cargo keeps both cores busy. `--keep-going`: one that does
-    // not compile must not hide the others (its own check says why).
+    // once, and cargo keeps both cores busy (`build --tests` builds what
+    // `test --no-run` does). `--keep-going`: one that does not compile must
+    // not hide the others. The JSON messages say where each test executable
+    // is, so the tests run without cargo in between.
     let build = run_limited(
-        std::process::Command::new("cargo")
+        Command::new("cargo")
             .args([
-                "test",
+                "build",
                 "--workspace",
-                "--no-run",
+                "--tests",
                 "--keep-going",
+                "--message-format=json",
                 "--color",
                 "never",
             ])
@@ -176,21 +184,40 @@ pub fn check(layout: &Layout, limits: Limits) -> Result<Vec<String>> {
         limits.build,
     )?;
     let built_in = build.elapsed;
+    let executables = test_executables(&build.stdout);
 
-    let limits = Limits {
-        build: limits.build,
-        tests: limits.tests.min(TEST_LIMIT),
-    };
+    // Most of a wrong solution's time is spent waiting (for a time limit in
+    // the tests, mostly), not computing: a few at once.
     let tests_started = Instant::now();
-    for (wrong, package) in wrongs.iter().zip(packages) {
-        let krate = Crate {
-            workspace: scratch.clone(),
-            dir_name: wrong.dir_name(),
-            package,
-            target_dir: target.clone(),
-        };
-        let report = check::check(&krate, limits)?;
-        match verdict(&report) {
+    let limit = limits.tests.min(TEST_LIMIT);
+    let next = AtomicUsize::new(0);
+    let verdicts: Mutex<Vec<Option<Result<String, String>>>> = Mutex::new(vec![None; wrongs.len()]);
+    thread::scope(|scope| {
+        for _ in 0..AT_ONCE {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(wrong) = wrongs.get(i) else { break };
+                let dir = scratch.join(wrong.dir_name());
+                let verdict = match executables.get(&dir.join("Cargo.toml")) {
+                    Some(exes) => run_tests(&dir, exes, limit),
+                    // Not built: the compiler's errors say why.
+                    None => not_built(
+                        &Crate {
+                            workspace: scratch.clone(),
+                            dir_name: wrong.dir_name(),
+                            package: packages[i].clone(),
+                            target_dir: target.clone(),
+                        },
+                        limits,
+                    ),
+                };
+                verdicts.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(verdict);
+            });
+        }
+    });
+    let verdicts = verdicts.into_inner().unwrap_or_else(|e| e.into_inner());
+    for (wrong, verdict) in wrongs.iter().zip(verdicts) {
+        match verdict.unwrap_or_else(|| Err("was never run".to_string())) {
             Ok(caught_by) => say!("    {}: rejected by {caught_by}", wrong.file()),
             Err(problem) => problems.push(format!(
                 "{}: {problem}\nthe mistake: {}",
@@ -200,7 +227,7 @@ pub fn check(layout: &Layout, limits: Limits) -> Result<Vec<String>> {
         }
     }
     say!(
-        "    {} wrong solutions in {:.0} s (build {:.0} s, tests {:.0} s)",
+        "    {} wrong solutions in {:.0} s (build {:.0} s, tests {:.0} s, {AT_ONCE} at a time)",
         wrongs.len(),
         started.elapsed().as_secs_f64(),
         built_in.as_secs_f64(),
@@ -209,49 +236,112 @@ pub fn check(layout: &Layout, limits: Limits) -> Result<Vec<String>> {
     Ok(problems)
 }
 
-/// `Ok(what caught it)` when the tests reject the wrong solution; otherwise
-/// `Err(why that proves nothing)`.
-fn verdict(report: &Report) -> Result<String, String> {
-    match report {
-        Report::Tested(t) => {
-            let failed = t.run.with(Verdict::Failed);
-            if let Some(first) = t.order.iter().find(|n| failed.contains(&n.as_str())) {
-                let message = t
-                    .run
-                    .panics
-                    .get(first)
-                    .and_then(|p| p.first())
-                    .and_then(|p| p.message.lines().next())
-                    .map(|m| format!(": {}", shorten(m, 200)))
-                    .unwrap_or_default();
-                let more = if failed.len() > 1 {
-                    format!(" (+{} more)", failed.len() - 1)
-                } else {
-                    String::new()
-                };
-                Ok(format!("{first}{more}{message}"))
-            } else if let Some(first) = failed.first() {
-                Ok(first.to_string())
-            } else if let Some(limit) = t.timed_out {
-                Ok(format!("the time limit ({limit:?}): its tests hang"))
-            } else if t.crashed.is_some() {
-                Ok("a crash of the test run".to_string())
-            } else if report.passed() {
-                Err(format!(
-                    "PASSES every test ({}): the tests no longer catch this mistake",
-                    report.summary()
-                ))
-            } else {
-                Err("no test ran, so it proves nothing".to_string())
-            }
+/// How many wrong solutions' tests run at the same time.
+const AT_ONCE: usize = 4;
+
+/// The test executables cargo built, by the manifest of their package
+/// (from `--message-format=json`: one JSON object per line).
+fn test_executables(json: &str) -> BTreeMap<PathBuf, Vec<PathBuf>> {
+    let mut found: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for line in json.lines() {
+        if !line.contains("\"reason\":\"compiler-artifact\"") {
+            continue;
         }
-        Report::DoesNotCompile(errors) => Err(format!(
+        let (Some(exe), Some(manifest)) = (
+            json_string(line, "executable"),
+            json_string(line, "manifest_path"),
+        ) else {
+            continue;
+        };
+        found
+            .entry(PathBuf::from(manifest))
+            .or_default()
+            .push(PathBuf::from(exe));
+    }
+    found
+}
+
+/// The string value of `"key":"..."` in one line of JSON (cargo's paths:
+/// only `\\` and `\"` escapes to undo).
+fn json_string(line: &str, key: &str) -> Option<String> {
+    let start = line.find(&format!("\"{key}\":\""))? + key.len() + 4;
+    let mut value = String::new();
+    let mut chars = line[start..].chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(value),
+            '\\' => value.push(chars.next()?),
+            c => value.push(c),
+        }
+    }
+    None
+}
+
+/// Runs a built wrong solution's test executables: `Ok(what caught it)`,
+/// or `Err(why that proves nothing)`.
+fn run_tests(dir: &Path, executables: &[PathBuf], limit: Duration) -> Result<String, String> {
+    let order = check::test_order(&dir.join("tests"));
+    let mut failed: Vec<String> = Vec::new();
+    let mut first_message = None;
+    let mut passed = 0;
+    let mut stopped = false;
+    let mut crashed = false;
+    for exe in executables {
+        let done = run_limited(
+            Command::new(exe)
+                .args(["--color", "never"])
+                .current_dir(dir)
+                .env("RUST_BACKTRACE", "0"),
+            limit,
+        )
+        .map_err(|e| format!("cannot run its tests: {e:#}"))?;
+        let run = libtest::parse_tests(&done.stdout);
+        passed += run.with(Verdict::Ok).len();
+        let mut here: Vec<&str> = run.with(Verdict::Failed);
+        // In the order a learner reads them.
+        here.sort_by_key(|name| order.iter().position(|o| o == name).unwrap_or(usize::MAX));
+        if first_message.is_none() {
+            first_message = here.first().and_then(|name| {
+                let message = run.panics.get(*name)?.first()?.message.lines().next()?;
+                Some(shorten(message, 200))
+            });
+        }
+        stopped |= done.timed_out();
+        crashed |= !done.timed_out() && !done.success() && here.is_empty();
+        failed.extend(here.into_iter().map(str::to_string));
+    }
+    if let Some(first) = failed.first() {
+        let more = match failed.len() {
+            1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        let message = first_message.map(|m| format!(": {m}")).unwrap_or_default();
+        Ok(format!("{first}{more}{message}"))
+    } else if stopped {
+        Ok(format!("the time limit ({limit:?}): its tests hang"))
+    } else if crashed {
+        Ok("a crash of its test run".to_string())
+    } else if passed > 0 {
+        Err(format!(
+            "PASSES every test ({passed} passed): the tests no longer catch this mistake"
+        ))
+    } else {
+        Err("no test ran, so it proves nothing".to_string())
+    }
+}
+
+/// Why a wrong solution did not build: it proves nothing.
+fn not_built(krate: &Crate, limits: Limits) -> Result<String, String> {
+    let report = check::check(krate, limits).map_err(|e| format!("{e:#}"))?;
+    Err(match report {
+        Report::DoesNotCompile(errors) => format!(
             "does not compile, so it proves nothing; a wrong solution must build and fail \
              its tests:\n{}",
             errors.first().map(String::as_str).unwrap_or_default()
-        )),
-        Report::BuildTimedOut(limit) => Err(format!("its build did not finish within {limit:?}")),
-    }
+        ),
+        Report::BuildTimedOut(limit) => format!("its build did not finish within {limit:?}"),
+        Report::Tested(_) => "its tests were not built with the others".to_string(),
+    })
 }
 
 fn shorten(text: &str, max: usize) -> String {
@@ -453,6 +543,25 @@ mod tests {
         let bare = "[package]\nname = \"demo\"\n";
         let out = manifest(bare, Path::new("/x"), "demo", "demo--m");
         assert!(out.ends_with("[lib]\nname = \"demo\"\n"), "{out}");
+    }
+
+    #[test]
+    fn test_executables_come_from_cargos_json() {
+        let json = "{\"reason\":\"compiler-artifact\",\"manifest_path\":\"/w/a/Cargo.toml\",\
+                    \"executable\":\"/t/deps/a-1\"}\n\
+                    {\"reason\":\"compiler-artifact\",\"manifest_path\":\"/w/a/Cargo.toml\",\
+                    \"executable\":null}\n\
+                    {\"reason\":\"build-finished\",\"success\":false}\n";
+        let found = test_executables(json);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[Path::new("/w/a/Cargo.toml")],
+            [PathBuf::from("/t/deps/a-1")]
+        );
+        assert_eq!(
+            json_string(r#"{"k":"C:\\x\"y"}"#, "k").as_deref(),
+            Some("C:\\x\"y")
+        );
     }
 
     #[test]
