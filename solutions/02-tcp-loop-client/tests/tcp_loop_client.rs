@@ -35,7 +35,11 @@ fn talk_sends_each_line_and_collects_the_replies() {
     let (listener, addr) = listener();
     let server = echo_server(listener);
     let replies = talk(connect(addr), &["hello", "你好", "third"]).expect("talk failed");
-    assert_eq!(replies, ["echo: hello", "echo: 你好", "echo: third"]);
+    assert_eq!(
+        replies,
+        ["echo: hello", "echo: 你好", "echo: third"],
+        "one reply per line, in order; each line sent as it is (nothing added, not even \\n)"
+    );
     assert_eq!(
         server.join(),
         ["hello", "你好", "third"],
