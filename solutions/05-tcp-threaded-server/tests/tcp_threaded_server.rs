@@ -49,7 +49,11 @@ fn a_second_client_is_answered_while_the_first_is_still_connected() {
     assert_eq!(String::from_utf8_lossy(&got), expected);
     drop(first);
     drop(second);
-    assert_eq!(server.join().expect("serve failed"), 2);
+    assert_eq!(
+        server.join().expect("serve failed"),
+        2,
+        "serve returns, once every client has left, the messages answered (join every thread)"
+    );
 }
 
 #[test]
