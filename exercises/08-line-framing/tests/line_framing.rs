@@ -92,7 +92,11 @@ fn messages_glued_in_one_packet_come_apart() {
 #[test]
 fn a_message_split_byte_by_byte_is_whole() {
     let mut reader = MessageReader::new(Pieces::bytewise("你好, world\n再见\n".as_bytes()));
-    assert_eq!(all_messages(&mut reader), ["你好, world", "再见"]);
+    assert_eq!(
+        all_messages(&mut reader),
+        ["你好, world", "再见"],
+        "one byte per read: collect the bytes up to the '\\n', then decode them"
+    );
 }
 
 #[test]
