@@ -59,9 +59,10 @@ fn nobody_can_connect_after_shutdown() {
     let server = start();
     let addr = server.addr();
     echo(&mut connect(addr), "before");
-    spawn("shutdown", move || server.shutdown())
-        .join()
-        .expect("shutdown failed");
+    spawn("shutdown", move || server.shutdown()).join().expect(
+        "shutdown failed: the client has left; telling it goodbye or shutting its connection \
+         down may fail, and must not stop the shutdown",
+    );
     let err = TcpStream::connect(addr).expect_err("the listener must be closed");
     assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
 }
