@@ -192,6 +192,7 @@ pub fn check(layout: &Layout, limits: Limits) -> Result<Vec<String>> {
     let limit = limits.tests.min(TEST_LIMIT);
     let next = AtomicUsize::new(0);
     let verdicts: Mutex<Vec<Option<Result<String, String>>>> = Mutex::new(vec![None; wrongs.len()]);
+    let failing: Mutex<Vec<Vec<String>>> = Mutex::new(vec![Vec::new(); wrongs.len()]);
     thread::scope(|scope| {
         for _ in 0..AT_ONCE {
             scope.spawn(|| loop {
@@ -199,7 +200,12 @@ pub fn check(layout: &Layout, limits: Limits) -> Result<Vec<String>> {
                 let Some(wrong) = wrongs.get(i) else { break };
                 let dir = scratch.join(wrong.dir_name());
                 let verdict = match executables.get(&dir.join("Cargo.toml")) {
-                    Some(exes) => run_tests(&dir, exes, limit),
+                    Some(exes) => {
+                        let mut failed = Vec::new();
+                        let verdict = run_tests(&dir, exes, limit, &mut failed);
+                        failing.lock().unwrap_or_else(|e| e.into_inner())[i] = failed;
+                        verdict
+                    }
                     // Not built: the compiler's errors say why.
                     None => not_built(
                         &Crate {
@@ -216,6 +222,7 @@ pub fn check(layout: &Layout, limits: Limits) -> Result<Vec<String>> {
         }
     });
     let verdicts = verdicts.into_inner().unwrap_or_else(|e| e.into_inner());
+    let failing = failing.into_inner().unwrap_or_else(|e| e.into_inner());
     for (wrong, verdict) in wrongs.iter().zip(verdicts) {
         match verdict.unwrap_or_else(|| Err("was never run".to_string())) {
             Ok(caught_by) => say!("    {}: rejected by {caught_by}", wrong.file()),
@@ -224,6 +231,30 @@ pub fn check(layout: &Layout, limits: Limits) -> Result<Vec<String>> {
                 wrong.file(),
                 wrong.what
             )),
+        }
+    }
+    // Which tests earn their keep: a test no wrong solution fails guards a
+    // rule no wrong solution breaks (said, not an error: some rules have
+    // no realistic mistake, and the README says so).
+    let mut exercises: Vec<&str> = wrongs.iter().map(|w| w.exercise.as_str()).collect();
+    exercises.dedup();
+    for exercise in exercises {
+        let tests = check::test_order(&layout.solutions.join(exercise).join("tests"));
+        let unused: Vec<&str> = tests
+            .iter()
+            .filter(|test| {
+                !wrongs
+                    .iter()
+                    .zip(&failing)
+                    .any(|(w, failed)| w.exercise == exercise && failed.contains(test))
+            })
+            .map(String::as_str)
+            .collect();
+        if !unused.is_empty() {
+            say!(
+                "    {exercise}: no wrong solution fails {}",
+                unused.join(", ")
+            );
         }
     }
     say!(
@@ -279,9 +310,14 @@ fn json_string(line: &str, key: &str) -> Option<String> {
 
 /// Runs a built wrong solution's test executables: `Ok(what caught it)`,
 /// or `Err(why that proves nothing)`.
-fn run_tests(dir: &Path, executables: &[PathBuf], limit: Duration) -> Result<String, String> {
+/// Every test that failed goes into `failed`.
+fn run_tests(
+    dir: &Path,
+    executables: &[PathBuf],
+    limit: Duration,
+    failed: &mut Vec<String>,
+) -> Result<String, String> {
     let order = check::test_order(&dir.join("tests"));
-    let mut failed: Vec<String> = Vec::new();
     let mut first_message = None;
     let mut passed = 0;
     let mut stopped = false;
