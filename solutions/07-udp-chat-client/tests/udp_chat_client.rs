@@ -21,7 +21,11 @@ fn lookup_finds_a_contact() {
         ("张三", addr("127.0.0.1:8081")),
         ("李四", addr("127.0.0.1:8082")),
     ]);
-    assert_eq!(book.lookup("李四"), Ok(addr("127.0.0.1:8082")));
+    assert_eq!(
+        book.lookup("李四"),
+        Ok(addr("127.0.0.1:8082")),
+        "every contact is found, not only the first"
+    );
     assert_eq!(book.lookup("张三"), Ok(addr("127.0.0.1:8081")));
 }
 
@@ -50,7 +54,8 @@ fn send_and_wait_returns_the_contacts_answer() {
         String::from_utf8_lossy(&buf[..n]).into_owned()
     });
     let (me, _) = udp_socket();
-    let answer = send_and_wait(&me, contact_addr, "在吗?", LIMIT).expect("send_and_wait failed");
+    let answer = send_and_wait(&me, contact_addr, "在吗?", LIMIT)
+        .expect("send_and_wait failed (the socket is not connected: send_to() the contact)");
     assert_eq!(answer.as_deref(), Some("你好!"));
     assert_eq!(peer.join(), "在吗?");
 }
