@@ -30,7 +30,11 @@ fn write_message_sends_the_text_and_a_newline() {
     let mut sent = Vec::new();
     write_message(&mut sent, "你好").unwrap();
     write_message(&mut sent, "").unwrap();
-    assert_eq!(sent, "你好\n\n".as_bytes());
+    assert_eq!(
+        String::from_utf8_lossy(&sent),
+        "你好\n\n",
+        "each message is its text, then a '\\n' that ends it"
+    );
 }
 
 /// A writer that takes at most 3 bytes per `write()`, as a socket whose
@@ -138,7 +142,10 @@ fn crlf_endings_and_empty_messages() {
 fn invalid_utf8_is_shown_lossily() {
     let mut reader = MessageReader::new(Pieces::new(&[b"ok \xff end\n"]));
     assert_eq!(
-        reader.read_message().unwrap().as_deref(),
+        reader
+            .read_message()
+            .expect("invalid UTF-8 is shown as U+FFFD, not an error")
+            .as_deref(),
         Some("ok \u{FFFD} end")
     );
 }
