@@ -164,23 +164,27 @@ pub fn check(layout: &Layout, limits: Limits) -> Result<Vec<String>> {
     let packages = write_workspace(layout, &scratch, &wrongs)?;
 
     // One build of every wrong solution: the shared test helpers compile
-    // once, and cargo keeps both cores busy (`build --tests` builds what
-    // `test --no-run` does). `--keep-going`: one that does not compile must
-    // not hide the others. The JSON messages say where each test executable
-    // is, so the tests run without cargo in between.
+    // once, and cargo keeps both cores busy. `--test '*'`: the exercise's
+    // tests are its tests/ files (the library's own test harness would only
+    // cost time); no debug info, which nobody reads here. `--keep-going`:
+    // one that does not compile must not hide the others. The JSON messages
+    // say where each test executable is, so the tests run without cargo in
+    // between.
     let build = run_limited(
         Command::new("cargo")
             .args([
                 "build",
                 "--workspace",
-                "--tests",
+                "--test",
+                "*",
                 "--keep-going",
                 "--message-format=json",
                 "--color",
                 "never",
             ])
             .current_dir(&scratch)
-            .env("CARGO_TARGET_DIR", &target),
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_PROFILE_DEV_DEBUG", "0"),
         limits.build,
     )?;
     let built_in = build.elapsed;
