@@ -91,7 +91,10 @@ impl Relay {
         answers: &Arc<Lane>,
         log: &Log,
     ) -> anyhow::Result<UdpSocket> {
+        // A server on loopback is reached from loopback; any other from
+        // whichever address the system chooses.
         let any: SocketAddr = match self.server {
+            server if server.ip().is_loopback() => (server.ip(), 0).into(),
             SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
             SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
         };

@@ -24,6 +24,7 @@ pub const LESSONS: &[&str] = &[
     "tcp-threaded",
     "udp-echo",
     "udp-chat",
+    "udp-faults",
 ];
 
 /// How one transcript is made.

@@ -18,7 +18,8 @@ use clap::Parser;
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
-    /// The lesson: tcp-echo, tcp-loop, tcp-serial, tcp-threaded, udp-echo or udp-chat.
+    /// The lesson: tcp-echo, tcp-loop, tcp-serial, tcp-threaded, udp-echo, udp-chat,
+    /// or udp-faults (udp-echo through the faulty udp-relay).
     lesson: String,
 
     /// Print a deterministic transcript at the end instead of live output.
