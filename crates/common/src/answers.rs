@@ -116,6 +116,7 @@ impl Ledger {
         self.sent.iter().filter(|s| !s.answered).count()
     }
 
+    // ANCHOR: judge
     /// Judges a datagram `text` from `from`. `waiting` says whether the
     /// client is waiting for the current message's answer right now: a
     /// datagram read at any other time (queued before a send, or arriving
@@ -159,6 +160,7 @@ impl Ledger {
         }
         Verdict::Unplaced
     }
+    // ANCHOR_END: judge
 }
 
 #[cfg(test)]

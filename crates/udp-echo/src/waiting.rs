@@ -62,6 +62,7 @@ pub fn show_queued(
     result
 }
 
+// ANCHOR: wait
 /// Waits up to `wait` for the current message's answer, showing everything
 /// else that arrives meanwhile; only the answer ends the wait early.
 pub fn wait_for_answer(
@@ -90,6 +91,7 @@ pub fn wait_for_answer(
     }
     Ok(Waited::Answered)
 }
+// ANCHOR_END: wait
 
 /// After the last message: if answers are missing, waits once more for up
 /// to `wait`, showing what still arrives (until every message is answered).
