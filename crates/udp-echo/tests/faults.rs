@@ -178,3 +178,32 @@ fn a_hundred_messages_through_loss_duplication_and_delay() {
 fn a_thousand_messages_through_loss_duplication_and_delay() {
     many_messages(1000);
 }
+
+/// The tutorial's Python server (it answers `hello` to everything) behind
+/// the relay: its answers do not repeat the message, so the Rust client can
+/// only place them by timing, and says so for the duplicate.
+#[test]
+fn python_server_through_the_relay_is_judged_by_timing() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/server.py");
+    let Some(mut server) = testkit::Proc::python(script, &["0"]) else {
+        return;
+    };
+    let faults = Faults {
+        plan: Some(parse_plan("dup,ok").unwrap()),
+        ..Faults::default()
+    };
+    let (addr, _report) = relay(server.listening_addr(), faults);
+    let (out, warn) = talk(addr.port(), Duration::from_secs(2), &messages("p", 2));
+    let answer = format!("reply from {addr}: hello\n");
+    assert_eq!(out.matches(&answer).count(), 2, "{out}");
+    let extra = format!(
+        "late or duplicate reply (it does not repeat a message, so which one it answers \
+         cannot be told) from {addr}: hello\n"
+    );
+    // The copy usually arrives before p2 is sent and is labelled; if it
+    // comes just after, it is taken for p2's answer and p2's own answer is
+    // left unread: by timing alone nothing can tell them apart.
+    assert!(out.matches(&extra).count() <= 1, "{out}");
+    assert!(warn.is_empty(), "{warn}");
+    server.wait_for_stdout("p2");
+}
