@@ -74,3 +74,41 @@ fn bad_arguments_are_one_clear_line() {
     let addr = taken.local_addr().unwrap().to_string();
     run(RELAY, &["--listen", &addr], "").assert_one_line_error("already in use");
 }
+
+#[test]
+fn swap_and_late_change_the_order_of_answers() {
+    let server = udp_socket();
+    let to = server.local_addr().unwrap().to_string();
+    let mut relay = Proc::spawn(
+        RELAY,
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--to",
+            &to,
+            "--plan",
+            "swap,ok,late,ok",
+            "--hold",
+            "0.3",
+        ],
+    );
+    let relay_addr = relay.listening_addr();
+    let client = udp_socket();
+    let mut buf = [0u8; 64];
+    // The server answers each request at once; the relay reorders.
+    for message in ["a", "b", "c", "d"] {
+        client.send_to(message.as_bytes(), relay_addr).unwrap();
+        let (n, from) = server.recv_from(&mut buf).unwrap();
+        server.send_to(&buf[..n], from).unwrap();
+    }
+    let mut order = String::new();
+    for _ in 0..4 {
+        let (n, _) = client.recv_from(&mut buf).unwrap();
+        order.push_str(std::str::from_utf8(&buf[..n]).unwrap());
+    }
+    // a waits for b (swap); c is held 0.3 s, so d overtakes it.
+    assert_eq!(order, "badc");
+    let out = relay.wait_for_stdout("released after 300ms");
+    assert!(out.contains("answer #1 \"a\""), "{out}");
+    assert!(out.contains(": swapped with the next\n"), "{out}");
+}
