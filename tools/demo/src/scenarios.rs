@@ -455,12 +455,12 @@ fn udp_faults() -> Vec<Step> {
             "just run udp-echo-client --port 9001 --timeout 0.4",
         ),
         wait("client", "message> "),
+        Note("m2's answer will be lost, m3's held past its wait (the client waits for it once more at the end), m5's sent twice"),
         Type {
             who: "client",
             text: "m1\nm2\nm3\nm4\nm5\nm6\nm7\n",
         },
         CloseStdin { who: "client" },
-        Note("m3's answer comes after its wait; the client lingers one timeout for it"),
         Exit { who: "client" },
         wait("relay", "released after"),
         Stop { who: "relay" },
