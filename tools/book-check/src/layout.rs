@@ -8,6 +8,11 @@
 //! mermaid diagrams are opened too, and every diagram must have become an
 //! SVG (offline: the book ships mermaid.min.js).
 //!
+//! Every probed page, and both books' first pages, must also show the
+//! language picker, leading to the same page in the other book. The
+//! Chinese pages need a CJK font on the machine, or Chromium draws boxes:
+//! `fc-list :lang=zh` must find one (`just setup` installs one).
+//!
 //! The book itself carries no test code: the probe exists only in the
 //! temporary copy. Without Chromium the check is skipped, saying why, except
 //! under `CI=true`, where it fails.
@@ -42,6 +47,8 @@ window.addEventListener("load", () => setTimeout(() => {
       lines.push(`column ${i} ${lang} ${r.left} ${r.top} ${r.right} ${r.bottom} ${shown} ${chars}`);
     }
   });
+  const picker = document.getElementById("language-picker");
+  lines.push(picker ? `picker ${picker.href}` : "picker missing");
   document.querySelectorAll("pre.mermaid").forEach((d, i) => {
     lines.push(`diagram ${i} ${d.querySelector("svg") ? "svg" : "none"}`);
   });
@@ -80,6 +87,25 @@ pub fn check(out: &Path) -> anyhow::Result<Verdict> {
     };
     let mut columns = Vec::new();
     let mut diagrams = Vec::new();
+    let mut problems = Vec::new();
+    let translated = out.join(crate::i18n::LANG);
+    if translated.is_dir() {
+        match cjk_fonts() {
+            Some(0) => {
+                let why = "no CJK font is installed (fc-list :lang=zh finds none): the Chinese \
+                           book would show boxes; install one with: just setup \
+                           (Debian: apt-get install fonts-wqy-microhei)";
+                if in_ci() {
+                    problems.push(why.to_string());
+                } else {
+                    println!("book-check layout: note: {why}");
+                }
+            }
+            Some(_) => {}
+            None => println!("book-check layout: note: fc-list not found; CJK fonts not checked"),
+        }
+    }
+    let mut pickers = vec![out.join("index.html"), translated.join("index.html")];
     for page in links::html_files(out)? {
         let html = std::fs::read_to_string(&page)?;
         if page.ends_with("print.html") {
@@ -96,13 +122,17 @@ pub fn check(out: &Path) -> anyhow::Result<Verdict> {
         bail!("no page has side-by-side listings (class=\"side-by-side\") to check");
     }
 
-    let mut problems = Vec::new();
     let mut blocks = 0;
+    let mut picked = 0;
     for page in &columns {
         let name = page.strip_prefix(out).unwrap_or(page).display().to_string();
         for &(viewport, width, height, side_by_side) in VIEWPORTS {
             let facts = probe(&browser, page, width, height)
                 .with_context(|| format!("{name} at {width}px"))?;
+            if side_by_side {
+                problems.extend(check_picker(out, page, &facts));
+                picked += 1;
+            }
             let found = check_columns(&facts, width, side_by_side);
             if side_by_side {
                 blocks += facts.columns.len() / 2;
@@ -115,9 +145,18 @@ pub fn check(out: &Path) -> anyhow::Result<Verdict> {
         }
     }
     let mut drawn = 0;
+    pickers.retain(|p| p.is_file() && !columns.contains(p) && !diagrams.contains(p));
+    for page in &pickers {
+        let name = page.strip_prefix(out).unwrap_or(page).display().to_string();
+        let facts = probe(&browser, page, 1280, 900).with_context(|| name.clone())?;
+        problems.extend(check_picker(out, page, &facts));
+        picked += 1;
+    }
     for page in &diagrams {
         let name = page.strip_prefix(out).unwrap_or(page).display().to_string();
         let facts = probe(&browser, page, 1280, 900).with_context(|| name.clone())?;
+        problems.extend(check_picker(out, page, &facts));
+        picked += 1;
         for (i, svg) in facts.diagrams.iter().enumerate() {
             if *svg {
                 drawn += 1;
@@ -130,10 +169,51 @@ pub fn check(out: &Path) -> anyhow::Result<Verdict> {
         problems,
         format!(
             "{} pages, {blocks} column pairs side by side at 1280px and stacked at 390px; \
-             {drawn} diagrams drawn",
+             {drawn} diagrams drawn; the language picker right on {picked} pages",
             columns.len()
         ),
     ))
+}
+
+/// How many fonts `fc-list` finds for Chinese; `None` without fontconfig.
+fn cjk_fonts() -> Option<usize> {
+    let fc_list = process::which("fc-list")?;
+    let mut cmd = Command::new(fc_list);
+    cmd.args([":lang=zh", "family"]);
+    let run = process::run(cmd, "fc-list", Duration::from_secs(30)).ok()?;
+    Some(run.stdout.lines().filter(|l| !l.trim().is_empty()).count())
+}
+
+/// The picker on `page` (as the probe saw it) must lead to the same page
+/// in the other book: `zh-CN/x.html` for `x.html` and back.
+pub fn check_picker(out: &Path, page: &Path, facts: &Facts) -> Vec<String> {
+    let name = page.strip_prefix(out).unwrap_or(page);
+    let Some(href) = &facts.picker else {
+        return vec![format!("{}: no language picker", name.display())];
+    };
+    let lang = crate::i18n::LANG;
+    let expected = match name.strip_prefix(lang) {
+        Ok(english) => out.join(english),
+        Err(_) => out.join(lang).join(name),
+    };
+    // The probe ran on a copy, `x.probe.html`, so the picker named that.
+    let target = href
+        .strip_prefix("file://")
+        .map(|p| {
+            p.split('#')
+                .next()
+                .unwrap_or(p)
+                .replace(".probe.html", ".html")
+        })
+        .map(PathBuf::from);
+    match target {
+        Some(target) if target == expected && target.is_file() => Vec::new(),
+        _ => vec![format!(
+            "{}: the language picker leads to {href}, not to {}",
+            name.display(),
+            expected.strip_prefix(out).unwrap_or(&expected).display()
+        )],
+    }
 }
 
 fn find_browser() -> Option<PathBuf> {
@@ -176,6 +256,8 @@ pub struct Facts {
     pub missing: Vec<String>,
     /// For each diagram: was it drawn as an SVG?
     pub diagrams: Vec<bool>,
+    /// Where the language picker leads (an absolute URL), if there is one.
+    pub picker: Option<String>,
 }
 
 fn probe(browser: &Path, page: &Path, width: u32, height: u32) -> anyhow::Result<Facts> {
@@ -264,6 +346,8 @@ pub fn parse_facts(report: &str) -> anyhow::Result<Facts> {
                 chars: chars.parse()?,
             }),
             ["diagram", _, drawn] => facts.diagrams.push(*drawn == "svg"),
+            ["picker", "missing"] => facts.picker = None,
+            ["picker", href] => facts.picker = Some(href.to_string()),
             _ => return Err(bad()),
         }
     }
