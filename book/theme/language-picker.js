@@ -21,7 +21,9 @@
     const other = here === 'en' ? 'zh-CN' : 'en';
 
     // This book's root, as an absolute URL, and the page's path below it.
-    const root = new URL(path_to_root, window.location.href);
+    // (A top-level page has path_to_root "", which would resolve to the
+    // page itself; "./" is its directory.)
+    const root = new URL(path_to_root || './', window.location.href);
     let page = window.location.href.slice(root.href.length).split('#')[0];
     if (page === '' || page.endsWith('/')) {
         page += 'index.html';
