@@ -91,6 +91,9 @@ pub fn check_lang(book: &Path, out: &Path, language: Option<&str>) -> anyhow::Re
     if let Some(language) = language {
         // mdbook's config from the environment: book.language.
         cmd.env("MDBOOK_BOOK__LANGUAGE", language);
+        if language == crate::i18n::LANG {
+            cmd.env("MDBOOK_BOOK__TITLE", crate::i18n::TITLE);
+        }
     }
     let run = process::run(cmd, "mdbook build", Duration::from_secs(300))?;
 

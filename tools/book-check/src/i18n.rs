@@ -35,6 +35,9 @@ use crate::{build, in_ci, links, po, process, Verdict};
 /// directory of its book (`book/book/zh-CN/`).
 pub const LANG: &str = "zh-CN";
 
+/// The Chinese book's title (book.title; `just book-build` sets the same).
+pub const TITLE: &str = "套接字编程：Rust 与 Python 教程对照";
+
 /// Listings in these languages are programs, shown as they are.
 const CODE_LANGS: &[&str] = &["rust", "python", "py", "rs"];
 
