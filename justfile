@@ -12,16 +12,35 @@ import 'just/bench.just'
 default:
     @just --list --unsorted
 
-# Run a lesson program, e.g. `just run tcp-echo-server --port 0`.
+# Run a lesson program, e.g. `just run tcp-echo-server --port 0` (no name: the list of programs).
 [positional-arguments]
 [no-exit-message]
-run bin *args:
-    @cargo run -q --bin "$1" -- "${@:2}"
+run bin="" *args:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    # The lesson programs: every crates/<lesson>/src/bin/<name>.rs.
+    names=$(for f in crates/*/src/bin/*.rs; do basename "$f" .rs; done | sort)
+    if [ -z "$1" ]; then
+        echo "error: name the program to run, e.g. \`just run tcp-echo-server\`" >&2
+    elif ! grep -qxF -- "$1" <<<"$names"; then
+        echo "error: there is no program called \"$1\"" >&2
+    else
+        exec cargo run -q --bin "$1" -- "${@:2}"
+    fi
+    echo "the programs are: $(echo $names | sed 's/ /, /g')" >&2
+    exit 2
 
-# Run a lesson's server and client together on scripted input, both sides shown: `just demo tcp-echo` (add --transcript for the book's form).
-demo lesson *flags:
+# The socket lab: `just lab` lists the topics, `just lab inet` runs one (add --transcript for the book's form).
+[positional-arguments]
+[no-exit-message]
+lab *args:
+    @cargo run -q -p socket-lab -- "$@"
+
+# Run a lesson's server and client together on scripted input, both sides shown: `just demo tcp-echo` (no name: the list of lessons; add --transcript for the book's form).
+[no-exit-message]
+demo lesson="" *flags:
     @cargo build -q --bins
-    @cargo run -q -p demo -- {{lesson}} {{flags}}
+    @cargo run -q -p demo -- {{ quote(lesson) }} {{flags}}
 
 # Everything CI checks: formatting, clippy, every test, the exercises, the book and the benchmark smoke run.
 test: _book-tools lint test-rust test-exercises test-book test-bench

@@ -39,8 +39,9 @@ while not typing_done:
         # ANCHOR: recv
         # 5. Read at most 1024 bytes. b"" means the client has closed. The
         #    tutorial never checked: once a client left, recv() returned b""
-        #    at once, for ever, and the server printed empty messages and
-        #    asked for replies in an endless loop (the EOF spin).
+        #    at once, every time, and the server printed empty messages and
+        #    asked for replies to nobody until its second reply raised
+        #    BrokenPipeError and killed it (the EOF spin).
         try:
             msg = conn.recv(1024)
         except ConnectionError as err:

@@ -3,7 +3,8 @@
 //!
 //! The tutorial's Python never checks for the end of a conversation: once a
 //! client closes, `recv` returns `b""` at once, every time, and the server
-//! prints empty messages and asks for replies for ever. Here zero bytes ends
+//! prints empty messages and asks for replies to nobody, until its second
+//! reply fails with `BrokenPipeError` and kills it. Here zero bytes ends
 //! the conversation, and a client that fails (a reset, say) ends only its own
 //! conversation: the server reports it on one line and accepts the next.
 
@@ -11,7 +12,7 @@ use std::io::{self, BufRead, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
 use anyhow::Context;
-use common::{advice, args::host_port, Encoding, LineSource, Reply};
+use common::{advice, args::host_port, text, Encoding, LineSource, Reply};
 use log::debug;
 
 use crate::BUF_SIZE;
@@ -95,7 +96,7 @@ pub fn serve_client<R: BufRead>(
         debug!("read {n} bytes from {addr}");
         if n == 0 {
             // Zero bytes is not an empty message: the client has closed.
-            // (The tutorial's Python misses this and spins for ever.)
+            // (The tutorial's Python misses this: the EOF spin.)
             let unfinished = decoder.finish(); // a cut-off character, as U+FFFD
             if !unfinished.is_empty() {
                 writeln!(out, "received: {unfinished}")?;
@@ -108,6 +109,10 @@ pub fn serve_client<R: BufRead>(
             continue;
         }
         writeln!(out, "received: {message}")?;
+        // A full buffer may be only the start of a longer message.
+        if let Some(note) = text::full_read(n, BUF_SIZE, true) {
+            writeln!(out, "{note}")?;
+        }
         // ANCHOR_END: recv
 
         // ANCHOR: send

@@ -13,10 +13,40 @@ import sys
 port = int(sys.argv[1]) if len(sys.argv) > 1 else 9998
 
 
+# ANCHOR: create
+# 1. Create the server: socket, bind and listen in one call. ThreadingTCPServer
+#    runs every client on a thread (ForkingTCPServer would use processes).
+#    Loopback only, like the tutorial.
+class Server(socketserver.ThreadingTCPServer):
+    # Added to the tutorial: rebinding the port right after a restart works
+    # (as with Rust's std, which sets SO_REUSEADDR), and the threads of
+    # clients still connected do not keep the program alive once it stops.
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+def main():
+    server = Server(("127.0.0.1", port), ChatHandler)
+    # Added to the tutorial: say where we listen (server_address shows the
+    # real port when PORT is 0), in the same words as the Rust server.
+    print("listening on %s:%d" % server.server_address[:2])
+    # ANCHOR_END: create
+
+    # ANCHOR: serve
+    # 2. Serve forever: accept a client, start a thread running its handler,
+    #    repeat. It returns only after shutdown() (end of typed input).
+    server.serve_forever()
+    server.server_close()
+    # ANCHOR_END: serve
+
+
 # ANCHOR: handler
-# 1. A handler class: socketserver creates one instance per client and calls
+# 3. A handler class: socketserver creates one instance per client and calls
 #    its handle() on that client's own thread; self.request is the socket
 #    accept() returned, self.client_address the client's (ip, port).
+#    (The tutorial numbers this class 1: at module level Python needs it
+#    defined before step 1 names it. Inside main() it can come last, in the
+#    order things happen.)
 class ChatHandler(socketserver.BaseRequestHandler):
     def handle(self):
         addr = "%s:%d" % self.client_address[:2]
@@ -24,10 +54,10 @@ class ChatHandler(socketserver.BaseRequestHandler):
         while True:
             try:
                 # ANCHOR: recv
-                # 1.1 Read at most 1024 bytes. b"" means the client closed the
+                # 3.1 Read at most 1024 bytes. b"" means the client closed the
                 #     connection. The tutorial never checked: it went on
                 #     "receiving" empty messages and asking for replies to
-                #     them forever. Leave the loop instead.
+                #     them until a reply failed. Leave the loop instead.
                 client_data = self.request.recv(1024)
                 if not client_data:
                     print(addr, "closed the connection")
@@ -38,7 +68,7 @@ class ChatHandler(socketserver.BaseRequestHandler):
                 # ANCHOR_END: recv
 
                 # ANCHOR: reply
-                # 1.2 Ask the person at the server for the answer. Every
+                # 3.2 Ask the person at the server for the answer. Every
                 #     client's thread calls input() at once, so with two
                 #     clients waiting there is no telling which one the next
                 #     typed line answers: the Rust server's reply desk fixes
@@ -62,7 +92,7 @@ class ChatHandler(socketserver.BaseRequestHandler):
                 print(addr, "reset the connection")
                 break
         # ANCHOR: close
-        # 1.3 Close this client's socket (socketserver would also do it once
+        # 3.3 Close this client's socket (socketserver would also do it once
         #     handle() returns).
         self.request.close()
         # ANCHOR_END: close
@@ -71,27 +101,5 @@ class ChatHandler(socketserver.BaseRequestHandler):
 # ANCHOR_END: handler
 
 
-# ANCHOR: create
-# 2. Create the server: socket, bind and listen in one call. ThreadingTCPServer
-#    runs every client on a thread (ForkingTCPServer would use processes).
-#    Loopback only, like the tutorial.
-class Server(socketserver.ThreadingTCPServer):
-    # Added to the tutorial: rebinding the port right after a restart works
-    # (as with Rust's std, which sets SO_REUSEADDR), and the threads of
-    # clients still connected do not keep the program alive once it stops.
-    allow_reuse_address = True
-    daemon_threads = True
-
-
-server = Server(("127.0.0.1", port), ChatHandler)
-# Added to the tutorial: say where we listen (server_address shows the real
-# port when PORT is 0), in the same words as the Rust server.
-print("listening on %s:%d" % server.server_address[:2])
-# ANCHOR_END: create
-
-# ANCHOR: serve
-# 3. Serve forever: accept a client, start a thread running its handler,
-#    repeat. It returns only after shutdown() (end of typed input).
-server.serve_forever()
-server.server_close()
-# ANCHOR_END: serve
+if __name__ == "__main__":
+    main()

@@ -4,29 +4,31 @@
 //! `python/client.py` are the Python, step for step). Python's
 //! `socketserver.ThreadingTCPServer` accepts clients forever and runs a
 //! handler for each one on a thread of its own; the Rust does the same with
-//! `TcpListener::accept` and `thread::spawn`, in plain sight:
+//! `TcpListener::accept` and `thread::spawn`, in plain sight. Read these
+//! first, in the Python's order:
 //!
-//! - [`server`]: bind, listen, accept forever, one thread per client, and
-//!   `--max-clients` refusing the client one over the cap;
-//! - [`handler`]: what each client's thread does (Python's `handle()`):
-//!   read a message, print it with the client's address, answer, repeat;
-//! - [`reply_desk`]: the one thread that reads typed replies, so an answer
-//!   can never reach the wrong client (Python's `input()` on every thread
-//!   gets this wrong);
-//! - [`clients`]: who is connected, for the cap and for closing everyone;
-//! - [`stop`]: waking the accept loop when typed input ends;
-//! - [`output`]: printing whole lines from many threads;
-//! - [`client`]: the client, which prefixes every message with `老王:`.
+//! - [`server`]: step 1, bind and listen; step 2, `serve_forever()`:
+//!   accept, take a place or refuse, one thread per client;
+//! - [`handler`]: step 3, what each client's thread does (Python's
+//!   `handle()`): read a message, print it, answer, repeat, close;
+//! - [`client`]: the client, which puts `老王:` in front of every message.
 //!
-//! The binaries in `src/bin/` only parse arguments.
+//! The smallest working version, without any extra, is exercise 05's
+//! solution (`solutions/05-tcp-threaded-server/src/lib.rs`, about 60
+//! lines): read it to see the core before the extras.
+//!
+//! Added to the tutorial, and why: [`extras`] (the reply desk, so a typed
+//! answer reaches the client it was typed for; stopping when typed input
+//! ends), and, shared with lessons 7 and 8, the `server-extras` crate (the
+//! client cap, the lines printed per client, whole-line output). The
+//! binaries in `src/bin/` only parse arguments.
 
 pub mod client;
-pub mod clients;
+pub mod extras;
 pub mod handler;
-pub mod output;
-pub mod reply_desk;
 pub mod server;
-pub mod stop;
+
+pub use server_extras::{clients_text, BUSY};
 
 /// The tutorial's port.
 pub const DEFAULT_PORT: u16 = 9998;
@@ -39,16 +41,3 @@ pub const BUF_SIZE: usize = 1024;
 
 /// The name the tutorial's client puts in front of every message.
 pub const DEFAULT_NAME: &str = "老王";
-
-/// How the server's refusal starts (`--max-clients`), so the Rust client can
-/// tell a refusal from an ordinary reply.
-pub const BUSY: &str = "server busy:";
-
-/// `1 client`, `2 clients`.
-pub fn clients_text(n: usize) -> String {
-    if n == 1 {
-        "1 client".to_string()
-    } else {
-        format!("{n} clients")
-    }
-}

@@ -73,7 +73,7 @@ fn the_cap_refuses_one_client_too_many_and_accepts_again_after_one_leaves() {
         .out
         .wait_for(&format!("refused {c_addr}: server busy"));
 
-    // A leaves; its seat is given back before the server says so.
+    // A leaves; its place is given back before the server says so.
     drop(a);
     server
         .out
@@ -231,8 +231,38 @@ fn a_thread_that_cannot_start_costs_one_connection_not_the_server() {
             .wait_for(&format!("cannot start a thread for {me}: "));
         assert!(out.contains("; its connection was closed"), "{out}");
     }
-    // The seats were given back: the server counts no one still connected.
+    // The places were given back: the server counts no one still connected.
     let out = server.out.wait_for_count("cannot start a thread", 3);
     assert!(out.contains("(1 client now)"), "{out}");
     assert!(!out.contains("(2 clients now)"), "{out}");
+}
+
+#[test]
+fn a_3000_byte_message_takes_several_reads_and_a_full_read_is_announced() {
+    let server = Server::start(Reply::Echo, 0, false);
+    let (mut a, me) = server.connect();
+    // One write of 3000 bytes: on loopback it arrives at once, so the first
+    // read fills the whole 1024-byte buffer.
+    let message = "y".repeat(3000);
+    a.write_all(message.as_bytes()).unwrap();
+    // Echoed piece by piece (one answer per read), but every byte comes back.
+    assert_eq!(read_exact_text(&mut a, message.len()), message);
+    // At least three reads: 1024 + 1024 + 952.
+    let out = server.out.wait_for_count(&format!("from {me}: "), 3);
+    assert!(
+        out.contains(&format!(
+            "{me}: 1024 bytes arrived (a full read); the rest, if any, comes in the next read\n"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn quiet_does_not_announce_full_reads() {
+    let server = Server::start(Reply::Echo, 0, true);
+    let mut a = testkit::connect(server.addr);
+    let message = "z".repeat(3000);
+    a.write_all(message.as_bytes()).unwrap();
+    assert_eq!(read_exact_text(&mut a, message.len()), message);
+    assert_eq!(server.out.text(), "");
 }

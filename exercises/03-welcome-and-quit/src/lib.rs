@@ -34,8 +34,9 @@ pub fn serve_client(mut conn: TcpStream) -> io::Result<Vec<String>> {
     // TODO: Send WELCOME, then answer each message until `q` or a close.
     // Each answer is the message followed by ACK, sent in one write_all().
     // The tutorial's server never checks for zero bytes: when a client
-    // closes without `q`, recv() returns b"" at once, forever, and the
-    // server spins at full speed answering "好的" to nobody. Don't.
+    // closes without `q`, recv() returns b"" at once, every time, and the
+    // server answers "好的" to nobody until the client's reset makes its
+    // second sendall() fail with BrokenPipeError and kill it. Don't.
     todo!("Send WELCOME, then answer each message until `q` or a close.")
 }
 

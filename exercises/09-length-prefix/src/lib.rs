@@ -14,13 +14,13 @@ use std::io::{self, Read, Write};
 /// allocate what a peer merely claims.
 pub const MAX_FRAME: usize = 1024 * 1024;
 
-/// Sends `payload` as one frame: its length (`u32`, big-endian), then the
-/// payload. A payload longer than [`MAX_FRAME`] is refused with
-/// [`io::ErrorKind::InvalidInput`], and nothing is sent.
+/// Sends `payload` as one frame, in one write: its length (`u32`,
+/// big-endian), then the payload. A payload longer than [`MAX_FRAME`] is
+/// refused with [`io::ErrorKind::InvalidInput`], and nothing is sent.
 pub fn write_frame(w: &mut impl Write, payload: &[u8]) -> io::Result<()> {
-    // TODO: Send the payload's length (4 bytes, big-endian), then the payload.
+    // TODO: Send the payload's length (4 bytes, big-endian) and the payload, in one write.
     // A payload over MAX_FRAME is refused (InvalidInput) before anything is sent.
-    todo!("Send the payload's length (4 bytes, big-endian), then the payload.")
+    todo!("Send the payload's length (4 bytes, big-endian) and the payload, in one write.")
 }
 
 /// Reads one frame and returns its payload.

@@ -33,6 +33,34 @@ fn a_frame_is_a_big_endian_length_then_the_payload() {
     assert_eq!(sent, [0, 0, 0, 2, b'h', b'i', 0, 0, 0, 3, 0xe4, 0xbd, 0xa0]);
 }
 
+/// Records every `write` call, so a test can see how a frame was handed to
+/// the socket.
+#[derive(Default)]
+struct Writes(Vec<Vec<u8>>);
+
+impl Write for Writes {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.push(buf.to_vec());
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_frame_goes_out_in_one_write() {
+    // Two writes (header, then payload) stall for ~40 ms on a real
+    // connection: Nagle's algorithm meets the peer's delayed ACK.
+    let mut writes = Writes::default();
+    write_frame(&mut writes, b"hello").unwrap();
+    assert_eq!(
+        writes.0,
+        [vec![0, 0, 0, 5, b'h', b'e', b'l', b'l', b'o']],
+        "write the header and the payload with ONE write call (see the README: Nagle and delayed ACK)"
+    );
+}
+
 #[test]
 fn write_frame_refuses_an_oversized_payload() {
     let mut sent = Vec::new();

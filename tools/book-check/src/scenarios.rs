@@ -5,7 +5,9 @@
 //!   tutorial's Python server and on the Rust port;
 //! - `pitfall-time-wait`: the lesson-1 Python server cannot bind the port a
 //!   Rust server just used (TIME_WAIT; std sets SO_REUSEADDR, Python does
-//!   not), while the Rust server can.
+//!   not), while the Rust server can; and the other way round, after the
+//!   Python server served a client, even the Rust server cannot (on Linux
+//!   the connection waiting in TIME_WAIT must have had the option too).
 //!
 //! Every wait is on output or on kernel state (`/proc/net/tcp`), bounded by
 //! [`PATIENCE`]; never on the clock. Ports are normalised so the transcript
@@ -207,6 +209,12 @@ impl Ports {
 
     /// Replaces the port after `127.0.0.1:` (Rust, and our Python's own
     /// lines) and after `'127.0.0.1', ` (a Python address tuple).
+    /// One more server port, shown as `shown`.
+    fn add_server(&mut self, real: u16, shown: u16) {
+        self.known.insert(real, shown);
+        self.servers.push((real, shown));
+    }
+
     fn normalise(&mut self, text: &str) -> String {
         let text = self.normalise_after(text, "127.0.0.1:");
         let text = self.normalise_after(&text, "'127.0.0.1', ");
@@ -644,7 +652,8 @@ fn free_port() -> anyhow::Result<u16> {
 
 /// TIME_WAIT: the Rust lesson-1 server serves one client and closes first;
 /// its side of the connection waits in TIME_WAIT. The Python server, started
-/// right away on the same port, cannot bind it; the Rust server can.
+/// right away on the same port, cannot bind it; the Rust server can. Then
+/// the other way round ([`time_wait_without_option`]).
 pub fn time_wait(env: &Env) -> anyhow::Result<String> {
     // The server closes first almost always (it closes right after
     // sending; the client closes after reading). If the client won the
@@ -686,9 +695,90 @@ pub fn time_wait(env: &Env) -> anyhow::Result<String> {
         );
 
         let second = echo_round(env, port, &mut ports)?;
+        let other_way = time_wait_without_option(env, &mut ports)?;
         return Ok(format!(
-            "{first}\n{}\n{python_part}\n{second}",
+            "{first}\n{}\n{python_part}\n{second}\n{other_way}",
             ports.normalise(&kernel)
+        ));
+    }
+    bail!("in 5 tries the client always closed first, so no TIME_WAIT was left to show")
+}
+
+/// The other way round: the tutorial's Python server, which does not set
+/// SO_REUSEADDR, serves one client and closes first. Its connection waits
+/// in TIME_WAIT without the option, and on Linux that stops every new
+/// listener on the port for about a minute, the Rust server's too, although
+/// std sets SO_REUSEADDR: the old socket must have had it as well.
+fn time_wait_without_option(env: &Env, ports: &mut Ports) -> anyhow::Result<String> {
+    for _attempt in 0..5 {
+        let mut server = Prog::start_python(python(
+            env,
+            "crates/tcp-echo/python/server.py",
+            &["0".into()],
+        ))?;
+        let port = listening_port(&server)?;
+        ports.add_server(port, 9999);
+        let client = Prog::start(bin(
+            env,
+            "tcp-echo-client",
+            &[
+                "--port".into(),
+                port.to_string(),
+                "--message".into(),
+                "hi".into(),
+            ],
+        ))?;
+        server.wait_for("请输入 >>> :", 1)?;
+        server.type_line("bye")?;
+        let (server_ok, server_text) = server.finish()?;
+        let (client_ok, client_text) = client.finish()?;
+        if !(client_ok && server_ok) {
+            bail!(
+                "the Python tcp-echo server failed on port {port}:\n{server_text}\n{client_text}"
+            );
+        }
+        let Some(waiting) = proc_net_tcp()?
+            .into_iter()
+            .find(|s| s.local_port == port && s.state == TIME_WAIT)
+        else {
+            continue;
+        };
+        let kernel = format!(
+            "── the kernel: this time the socket waiting in TIME_WAIT has no SO_REUSEADDR ──\n\
+             127.0.0.1:{} <-> 127.0.0.1:{}  TIME_WAIT\n",
+            port, waiting.remote_port
+        );
+        let rust = Prog::start(bin(
+            env,
+            "tcp-echo-server",
+            &[
+                "--port".into(),
+                port.to_string(),
+                "--reply".into(),
+                "bye".into(),
+            ],
+        ))?;
+        let (ok, text) = rust.finish()?;
+        if ok || !text.contains("already in use") {
+            bail!(
+                "the Rust server was expected to fail with `already in use`, but printed:\n{text}"
+            );
+        }
+        return Ok(format!(
+            "{}\n{}\n{}\n{}",
+            section(
+                "the other way round: python3 crates/tcp-echo/python/server.py 9999",
+                &ports.normalise(&server_text)
+            ),
+            section(
+                "just run tcp-echo-client --message hi",
+                &ports.normalise(&client_text)
+            ),
+            ports.normalise(&kernel),
+            section(
+                "right away: just run tcp-echo-server --reply bye",
+                &format!("{}\n(exit status 1)", ports.normalise(&text).trim_end())
+            )
         ));
     }
     bail!("in 5 tries the client always closed first, so no TIME_WAIT was left to show")

@@ -1,11 +1,10 @@
 //! `tcp-threaded-server`: serve many clients at once, one thread each.
 
-use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
 use clap::Parser;
 use common::{Endpoint, Reply, ReplyArgs};
-use tcp_threaded::output::Output;
+use server_extras::{Output, ServerArgs};
 use tcp_threaded::server::{self, Options};
 use tcp_threaded::DEFAULT_PORT;
 
@@ -21,14 +20,8 @@ struct Cli {
     endpoint: Endpoint<DEFAULT_PORT>,
     #[command(flatten)]
     reply: ReplyArgs,
-    /// Serve at most N clients at once; one more is told "server busy" and
-    /// closed.
-    #[arg(long, value_name = "N")]
-    max_clients: Option<NonZeroUsize>,
-    /// Print no line per message nor per client arriving or leaving (for
-    /// benchmarks); refusals and failures are still printed.
-    #[arg(long)]
-    quiet: bool,
+    #[command(flatten)]
+    server: ServerArgs,
 }
 
 fn main() -> ExitCode {
@@ -44,8 +37,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     out.line(format!("listening on {}", listener.local_addr()?));
     let options = Options {
         reply: Reply::from(&cli.reply),
-        max_clients: cli.max_clients,
-        quiet: cli.quiet,
+        max_clients: cli.server.max_clients,
+        quiet: cli.server.quiet,
         stack_size: server::STACK_SIZE,
     };
     let typed = common::input::from_args_or_stdin(&[]);

@@ -12,7 +12,7 @@ use std::thread;
 use std::time::Instant;
 
 use common::{LineSource, Reply};
-use tcp_threaded::output::Output;
+use server_extras::Output;
 use tcp_threaded::server::{self, Options};
 use testkit::TIMEOUT;
 

@@ -1,6 +1,7 @@
 //! Stopping a loop that is blocked in `accept()`, from another thread.
 //!
-//! The reply desk notices the end of typed input on its own thread, while
+//! Added to the tutorial so that the server can stop when typed input
+//! ends. The reply desk notices the end of typed input on its own thread, while
 //! the main thread sits in `accept()`. std cannot interrupt a blocked
 //! `accept()`, and polling it with a timeout would add a delay to every stop
 //! and wake the CPU for nothing. So the stop is a flag plus a wake-up call:
@@ -16,7 +17,12 @@ use log::{debug, warn};
 
 /// A request to stop the accept loop: a flag, and where to connect to wake it.
 pub struct Stop {
+    /// Set (from the reply desk's thread) before the wake-up call, read by
+    /// the accept loop after each accept: true means the connection just
+    /// accepted is the wake-up call, and the loop ends.
     requested: AtomicBool,
+    /// Where the wake-up call connects: the listener's own address (its
+    /// loopback twin when it listens on every address).
     wake_addr: SocketAddr,
 }
 

@@ -1,6 +1,6 @@
-//! Printing from many threads at once, one whole line at a time.
+//! Printing from many threads (or tasks) at once, one whole line at a time.
 //!
-//! Every client thread prints (`from 127.0.0.1:40000: 老王:hi`), and the reply
+//! Every client thread prints (`from 127.0.0.1:40000: 老王:hi`), and a reply
 //! desk prints prompts. [`Output`] is a cloneable handle to one shared sink:
 //! each line is formatted first and written under a lock, so two threads
 //! never mix their words inside a line.
@@ -8,6 +8,10 @@
 //! A prompt (`reply to 127.0.0.1:40000> `) stays open while the person types.
 //! A line printed meanwhile would be glued after it, so [`Output::line`]
 //! starts a fresh line and then shows the open prompt again.
+//!
+//! The lock is a `std::sync::Mutex` held for one write and never across a
+//! network call, so a `mio` loop calls [`Output::line`] from its one thread
+//! and `tokio` tasks call it directly, as threads do.
 //!
 //! Write errors are ignored on purpose: a server whose stdout was closed
 //! (say, piped into `head`) should keep serving its clients.

@@ -7,7 +7,7 @@
 //! an answer will reach.
 //!
 //! Here a client thread that needs a typed answer queues at the desk
-//! ([`Desk::ask`]): it sends its address and a private channel for the
+//! ([`ReplyDesk::ask`]): it sends its address and a private channel for the
 //! answer. The desk thread serves one request at a time, in the order they
 //! came: it prompts `reply to 127.0.0.1:40000> `, reads one line, and sends
 //! that line back through that client's own channel. Only the desk reads
@@ -25,21 +25,26 @@ use std::thread;
 use common::LineSource;
 use log::debug;
 
-use crate::output::Output;
+use server_extras::Output;
 
 /// A client thread's handle on the desk (each thread has its own clone).
 #[derive(Clone)]
-pub struct Desk {
+pub struct ReplyDesk {
+    /// The queue to the desk thread. When the desk thread ends (end of
+    /// input), the receiving end is gone and every send fails: that is how
+    /// a client thread learns there will be no more answers.
     requests: mpsc::Sender<Request>,
 }
 
 /// One client waiting for a typed answer.
 struct Request {
+    /// Whose message is being answered: named in the prompt.
     client: SocketAddr,
+    /// That client's own channel: the typed line can only go there.
     answer: mpsc::Sender<String>,
 }
 
-impl Desk {
+impl ReplyDesk {
     /// Opens the desk on a thread of its own, reading lines from `typed`
     /// and printing prompts on `out`. `when_done` runs on that thread once
     /// the person is done typing (end of input), so the server can stop.
@@ -47,15 +52,16 @@ impl Desk {
         typed: LineSource<R>,
         out: Output,
         when_done: impl FnOnce() + Send + 'static,
-    ) -> (Desk, thread::JoinHandle<()>) {
+    ) -> (ReplyDesk, thread::JoinHandle<()>) {
         let (requests, queue) = mpsc::channel();
         let desk_thread = thread::spawn(move || {
             serve_requests(typed, queue, &out);
             when_done();
         });
-        (Desk { requests }, desk_thread)
+        (ReplyDesk { requests }, desk_thread)
     }
 
+    // ANCHOR: ask
     /// Queues for an answer to `client`'s message and waits for it.
     /// `None`: the person at the server has stopped typing.
     pub fn ask(&self, client: SocketAddr) -> Option<String> {
@@ -64,6 +70,7 @@ impl Desk {
         // The desk drops `answer` unanswered when input ends: recv fails.
         answered.recv().ok()
     }
+    // ANCHOR_END: ask
 }
 
 /// The desk thread: one prompt and one typed line per request, in order.
@@ -72,7 +79,7 @@ fn serve_requests<R: BufRead>(
     queue: mpsc::Receiver<Request>,
     out: &Output,
 ) {
-    // Ends when every `Desk` is dropped (the server has finished).
+    // Ends when every `ReplyDesk` is dropped (the server has finished).
     for request in queue {
         let prompt = format!("reply to {}> ", request.client);
         debug!("reply desk: asking for the answer to {}", request.client);
@@ -110,7 +117,7 @@ mod tests {
         let typed = LineSource::reader(&b"for A\nfor B\n"[..], true);
         let done = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&done);
-        let (desk, thread) = Desk::open(typed, Output::new(io::sink()), move || {
+        let (desk, thread) = ReplyDesk::open(typed, Output::new(io::sink()), move || {
             flag.store(true, Ordering::SeqCst)
         });
         let a: SocketAddr = "127.0.0.1:1".parse().unwrap();
