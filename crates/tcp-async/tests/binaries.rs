@@ -5,10 +5,13 @@
 mod support;
 
 use std::io::Write;
+#[cfg(unix)]
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use testkit::{connect, read_exact_text, read_to_close, run, Proc};
+#[cfg(unix)]
+use testkit::read_to_close;
+use testkit::{connect, read_exact_text, run, Proc};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-async-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_tcp-async-client");
