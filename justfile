@@ -69,6 +69,6 @@ lint:
 test-rust:
     cargo test --workspace
 
-# Install the pinned tools: just, mdbook, mdbook-mermaid, and Chromium for the book's layout check (apt-get, as root).
+# Install the pinned tools: just, mdbook, mdbook-mermaid, mdbook-i18n-helpers; GNU gettext, Chromium and a CJK font for the book's checks (apt-get, as root).
 setup:
     scripts/install-tools.sh all
