@@ -27,6 +27,7 @@ mod list;
 mod run;
 mod state;
 mod verify;
+mod wrong;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
