@@ -78,6 +78,18 @@ fn join(addr: SocketAddr, n: usize) -> (TcpStream, SocketAddr) {
     (client, me)
 }
 
+/// Waits for the room to end, as it must once every member has left.
+#[track_caller]
+fn finish(server: Running<io::Result<()>>) {
+    if let Err(e) = server.join() {
+        panic!(
+            "run returned the error {e:?} once the members had left: a member's error \
+             (its connection reset, say) is reported, not passed up with `?`; the \
+             room is fine"
+        );
+    }
+}
+
 const RELAYED: &str = "the member who sent it is still there: does every member's task \
                        say its lines in the room, and write the others' lines to its member?";
 
@@ -86,7 +98,7 @@ fn each_newcomer_is_welcomed_and_counted() {
     let (server, addr) = start(3);
     let members: Vec<_> = (1..=3).map(|n| join(addr, n)).collect();
     drop(members);
-    server.join().expect("run failed");
+    finish(server);
 }
 
 #[test]
@@ -110,7 +122,7 @@ fn a_line_reaches_everyone_but_its_sender() {
         Err(why) => panic!("expected B's line but {why}: {RELAYED}"),
     }
     drop((a, b, c));
-    server.join().expect("run failed");
+    finish(server);
 }
 
 #[test]
@@ -134,13 +146,7 @@ fn a_member_whose_connection_resets_does_not_end_the_room() {
     b.write_all(b"yes\n").unwrap();
     expect_line(&mut a, &format!("{b_addr}: yes\n"), RELAYED);
     drop((a, b));
-    match server.join() {
-        Ok(()) => {}
-        Err(e) => panic!(
-            "run returned the error {e:?} after C's reset: report a member's error and \
-             carry on; the room is fine"
-        ),
-    }
+    finish(server);
 }
 
 #[test]
@@ -164,7 +170,7 @@ fn the_room_ends_only_when_every_member_has_left() {
         "run returned while B was still in the room"
     );
     drop(b);
-    server.join().expect("run failed");
+    finish(server);
 }
 
 #[test]
@@ -205,5 +211,5 @@ fn lines_from_many_members_at_once_never_interleave() {
         }
     }
     drop(members);
-    server.join().expect("run failed");
+    finish(server);
 }

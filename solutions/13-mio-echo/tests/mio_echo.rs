@@ -9,7 +9,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use mio_echo::serve;
-use support::{connect, listener, read_exactly, read_to_close, spawn, LIMIT};
+use support::{connect, listener, read_to_close, spawn, LIMIT};
 
 /// `n` bytes that are not all alike, so a byte lost, doubled or out of
 /// place shows.
@@ -47,7 +47,8 @@ fn expect_echo(stream: &mut TcpStream, sent: &[u8]) {
         match stream.read(&mut got[n..]) {
             Ok(0) => panic!(
                 "the server closed the connection after echoing {n} of {} bytes: \
-                 pending output must be kept, and sent, until it is all out",
+                 pending output must be kept, and sent when the socket is WRITABLE \
+                 again (ask for WRITABLE while some is pending)",
                 sent.len()
             ),
             Ok(k) => n += k,
@@ -133,11 +134,21 @@ fn a_client_that_never_reads_does_not_stall_another() {
         thread::spawn(move || send_until_stalled(hog_side, LIMIT_SENT, Duration::from_millis(500)));
     thread::sleep(Duration::from_millis(100));
     let mut other = connect(addr);
+    other
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
     for i in 0..20 {
         let line = format!("ping {i}\n");
         let asked = Instant::now();
         other.write_all(line.as_bytes()).unwrap();
-        let got = read_exactly(&mut other, line.len(), &format!("{line:?} echoed"));
+        let mut got = vec![0u8; line.len()];
+        if let Err(e) = other.read_exact(&mut got) {
+            panic!(
+                "no echo of {line:?} within 1 s ({e}) while another client sends without \
+                 reading: does the loop wait for that client (retrying its write on \
+                 WouldBlock, say) instead of leaving its output pending?"
+            );
+        }
         assert_eq!(got, line.as_bytes());
         assert!(
             asked.elapsed() < Duration::from_secs(1),
