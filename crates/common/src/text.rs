@@ -57,6 +57,25 @@ impl Encoding {
     }
 }
 
+/// The line a server prints when one read filled its whole buffer
+/// (`recv(1024)` returned 1024 bytes): TCP keeps no message boundaries, so
+/// a longer message is not lost, its rest waits in the socket for the next
+/// read. `reads_again` is false for a server that reads only once (the rest
+/// is then never read). `None` when the read did not fill the buffer.
+pub fn full_read(n: usize, capacity: usize, reads_again: bool) -> Option<String> {
+    if n < capacity || capacity == 0 {
+        return None;
+    }
+    let rest = if reads_again {
+        "comes in the next read"
+    } else {
+        "would come in the next read, but this server reads once"
+    };
+    Some(format!(
+        "({n} bytes arrived, the buffer is full: the rest of a longer message {rest})"
+    ))
+}
+
 /// Decodes a stream of reads, carrying a split character to the next read.
 pub struct TextDecoder {
     inner: encoding_rs::Decoder,
@@ -112,6 +131,17 @@ mod tests {
         let mut d = Encoding::Utf8.decoder();
         assert_eq!(d.decode(&"你".as_bytes()[..2]), "");
         assert_eq!(d.finish(), "\u{FFFD}");
+    }
+
+    #[test]
+    fn only_a_read_that_fills_the_buffer_gets_a_note() {
+        assert_eq!(full_read(1023, 1024, true), None);
+        assert_eq!(full_read(0, 0, true), None);
+        let note = full_read(1024, 1024, true).unwrap();
+        assert!(note.contains("1024 bytes arrived"), "{note}");
+        assert!(note.contains("the next read"), "{note}");
+        let once = full_read(1024, 1024, false).unwrap();
+        assert!(once.contains("this server reads once"), "{once}");
     }
 
     #[test]

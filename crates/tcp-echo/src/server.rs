@@ -4,7 +4,7 @@ use std::io::{BufRead, Read, Write};
 use std::net::TcpListener;
 
 use anyhow::Context;
-use common::{advice, args::host_port, Encoding, LineSource, Reply};
+use common::{advice, args::host_port, text, Encoding, LineSource, Reply};
 use log::debug;
 
 use crate::BUF_SIZE;
@@ -55,6 +55,10 @@ pub fn serve_one<R: BufRead>(
     // Invalid UTF-8 is shown as U+FFFD instead of raising like Python's decode().
     let message = Encoding::Utf8.decode_all(&buf[..n]);
     writeln!(out, "received: {message}")?;
+    // A full buffer may be only the start of a longer message: say so.
+    if let Some(note) = text::full_read(n, BUF_SIZE, false) {
+        writeln!(out, "{note}")?;
+    }
     // ANCHOR_END: recv
 
     // ANCHOR: send

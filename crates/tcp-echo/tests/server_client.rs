@@ -104,6 +104,28 @@ fn server_reads_only_the_first_1024_bytes_of_a_huge_message() {
     result.unwrap();
     let received = out.lines().find(|l| l.starts_with("received: ")).unwrap();
     assert_eq!(received.len(), "received: ".len() + 1024, "one recv(1024)");
+    // The full buffer is named, and where the rest would have been.
+    assert!(
+        out.contains("(1024 bytes arrived, the buffer is full:")
+            && out.contains("but this server reads once)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn server_adds_no_note_to_a_message_shorter_than_its_buffer() {
+    let (addr, handle) = serve_in_thread(Reply::Fixed("ok".into()), "");
+    let mut stream = connect(addr);
+    stream.write_all(&[b'y'; 1023]).unwrap();
+    let mut reply = [0u8; 2];
+    stream.read_exact(&mut reply).unwrap();
+    let (result, out) = handle.join().unwrap();
+    result.unwrap();
+    assert!(
+        out.contains(&format!("received: {}", "y".repeat(1023))),
+        "{out}"
+    );
+    assert!(!out.contains("bytes arrived"), "{out}");
 }
 
 #[test]

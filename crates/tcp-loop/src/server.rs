@@ -12,7 +12,7 @@ use std::io::{self, BufRead, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
 use anyhow::Context;
-use common::{advice, args::host_port, Encoding, LineSource, Reply};
+use common::{advice, args::host_port, text, Encoding, LineSource, Reply};
 use log::debug;
 
 use crate::BUF_SIZE;
@@ -109,6 +109,10 @@ pub fn serve_client<R: BufRead>(
             continue;
         }
         writeln!(out, "received: {message}")?;
+        // A full buffer may be only the start of a longer message.
+        if let Some(note) = text::full_read(n, BUF_SIZE, true) {
+            writeln!(out, "{note}")?;
+        }
         // ANCHOR_END: recv
 
         // ANCHOR: send

@@ -133,6 +133,11 @@ fn server_reads_a_200_kb_message_in_1024_byte_reads() {
         .collect();
     assert!(reads.len() >= 200, "at least 200 reads: {}", reads.len());
     assert!(reads.iter().all(|l| l.len() <= "received: ".len() + 1024));
+    // Each full read is named, and where the rest of the message is.
+    assert!(
+        out.contains("(1024 bytes arrived, the buffer is full: the rest of a longer message comes in the next read)"),
+        "{out}"
+    );
     assert_still_serving(server, addr);
 }
 

@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
 use anyhow::Context;
-use common::{advice, args::host_port, Encoding};
+use common::{advice, args::host_port, text, Encoding};
 use log::debug;
 
 use crate::{BUF_SIZE, DEFAULT_REPLY};
@@ -124,6 +124,10 @@ pub fn serve_client(
         }
         if !options.quiet {
             writeln!(out, "received: {message}")?;
+            // A full buffer may be only the start of a longer message.
+            if let Some(note) = text::full_read(n, BUF_SIZE, !options.once) {
+                writeln!(out, "{note}")?;
+            }
         }
         // ANCHOR_END: recv
 

@@ -174,6 +174,7 @@ fn server_echoes_a_200_kb_message_in_1024_byte_reads() {
     writer.join().unwrap();
     let out = server.wait_for_stdout(&format!("done serving {me}"));
     assert!(!out.contains("received"), "--quiet: {out}");
+    assert!(!out.contains("bytes arrived"), "--quiet: {out}");
     // And the next client is served.
     let mut stream = connect(addr);
     stream.write_all(b"small").unwrap();
@@ -199,6 +200,11 @@ fn server_with_once_survives_a_200_kb_message() {
     let out = server.wait_for_stdout(&format!("done serving {me}"));
     let received = out.lines().find(|l| l.starts_with("received: ")).unwrap();
     assert_eq!(received.len(), "received: ".len() + 1024, "one recv(1024)");
+    assert!(
+        out.contains("(1024 bytes arrived, the buffer is full:"),
+        "{out}"
+    );
+    assert!(out.contains("but this server reads once)"), "--once: {out}");
     assert_still_serving(server, addr);
 }
 

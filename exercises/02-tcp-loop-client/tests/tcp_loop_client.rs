@@ -16,9 +16,7 @@ fn echo_server(listener: TcpListener) -> Running<Vec<String>> {
         let mut received = Vec::new();
         let mut buf = [0u8; BUF_SIZE];
         loop {
-            let n = conn
-                .read(&mut buf)
-                .expect("the client neither sent a line nor closed the connection");
+            let n = support::read_some(&mut conn, &mut buf, "your next message, or your close");
             if n == 0 {
                 return received;
             }

@@ -82,6 +82,10 @@ impl<R: Read> MessageReader<R> {
             }
             let n = match self.inner.read(&mut chunk) {
                 Ok(n) => n,
+                // Interrupted (EINTR): a signal arrived while read() waited,
+                // before any byte did. Nothing was read and nothing is lost:
+                // read again. std's read_exact and read_to_end retry it
+                // themselves; a loop of our own must do the same.
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             };

@@ -69,6 +69,8 @@ pub fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
                 ))
             }
             Ok(n) => filled += n,
+            // A signal interrupted the wait before any byte came: read again
+            // (what std's read_exact does itself).
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }

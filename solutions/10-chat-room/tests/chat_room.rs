@@ -234,6 +234,9 @@ fn a_member_whose_connection_resets_does_not_stop_the_server() {
     let mut byte = [0u8; 1];
     assert_eq!(rude.peek(&mut byte).expect("the welcome arrives"), 1);
     drop(rude);
+    // Time for its thread to read the reset: a broadcast written to it
+    // first would take the error, and the thread would see a plain end.
+    thread::sleep(Duration::from_millis(300));
     let mut b = connect(addr);
     read_line(&mut b);
     a.write_all(b"still here\n").unwrap();

@@ -4,6 +4,8 @@ use exercise_support as support;
 
 use std::io::{ErrorKind, Write};
 use std::net::TcpStream;
+use std::thread;
+use std::time::Duration;
 
 use graceful_shutdown::{Server, BYE};
 use support::{connect, listener, read_line, read_to_close, spawn};
@@ -97,6 +99,10 @@ fn clients_that_left_early_do_not_hold_up_shutdown() {
     let mut byte = [0u8; 1];
     assert_eq!(rude.peek(&mut byte).expect("the echo arrives"), 1);
     drop(rude);
+    // Time for its thread to read the reset: if the goodbye were written
+    // first, that write would take the error, and the thread would see a
+    // plain end of the connection instead.
+    thread::sleep(Duration::from_millis(300));
     let mut stays = connect(addr);
     echo(&mut stays, "still here");
     let served = spawn("shutdown", move || server.shutdown()).join().expect(

@@ -18,7 +18,9 @@ use clap::Parser;
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
-    /// The lesson: tcp-echo, tcp-loop, tcp-serial, tcp-threaded, udp-echo or udp-chat.
+    /// The lesson: tcp-echo, tcp-loop, tcp-serial, tcp-threaded, udp-echo, udp-chat, ...
+    /// (nothing: the list).
+    #[arg(default_value = "")]
     lesson: String,
 
     /// Print a deterministic transcript at the end instead of live output.
@@ -31,20 +33,33 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", format!("{err:#}").replace('\n', " "));
+            // One line per cause; an unknown lesson's list is its own line.
+            eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }
 }
 
+/// One line that says what is wrong with `name`, then the lessons there are.
+fn unknown_lesson(name: &str, lessons: &[&str]) -> String {
+    let first = if name.trim().is_empty() {
+        "name the lesson to play, e.g. `just demo tcp-echo`".to_string()
+    } else {
+        // A typo usually keeps the start: `tcp-ech`, `udp-cha`.
+        let close = lessons
+            .iter()
+            .find(|l| l.starts_with(name) || name.starts_with(*l));
+        match close {
+            Some(close) => format!("there is no lesson called {name:?} (did you mean {close}?)"),
+            None => format!("there is no lesson called {name:?}"),
+        }
+    };
+    format!("{first}\nthe lessons are: {}", lessons.join(", "))
+}
+
 fn run(cli: &Cli) -> anyhow::Result<()> {
-    let scenario = scenarios::lesson(&cli.lesson).with_context(|| {
-        format!(
-            "unknown lesson {:?}; choose one of: {}",
-            cli.lesson,
-            scenarios::LESSONS.join(", ")
-        )
-    })?;
+    let scenario = scenarios::lesson(&cli.lesson)
+        .with_context(|| unknown_lesson(&cli.lesson, scenarios::LESSONS))?;
     // The lesson binaries are built next to this one (target/debug).
     let exe = std::env::current_exe().context("cannot find the demo's own path")?;
     let bin_dir = exe
@@ -52,7 +67,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         .context("the demo binary has no directory")?
         .to_path_buf();
 
-    let mut runner = runner::Runner::new(bin_dir, !cli.transcript);
+    let mut runner = runner::Runner::new(bin_dir, !cli.transcript, &scenario.steps);
     runner.run(&scenario.steps)?;
     if cli.transcript {
         let defaults: HashMap<String, u16> = scenario
@@ -63,4 +78,25 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         print!("{}", runner.transcript(&defaults));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_lesson_gets_one_line_and_the_list() {
+        let lessons = ["tcp-echo", "tcp-loop"];
+        assert_eq!(
+            unknown_lesson("tcp-ech", &lessons),
+            "there is no lesson called \"tcp-ech\" (did you mean tcp-echo?)\n\
+             the lessons are: tcp-echo, tcp-loop"
+        );
+        assert_eq!(
+            unknown_lesson("", &lessons),
+            "name the lesson to play, e.g. `just demo tcp-echo`\n\
+             the lessons are: tcp-echo, tcp-loop"
+        );
+        assert!(unknown_lesson("zzz", &lessons).starts_with("there is no lesson called \"zzz\"\n"));
+    }
 }

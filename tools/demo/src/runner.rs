@@ -58,14 +58,31 @@ impl Output {
 struct Proc {
     child: Child,
     stdin: Option<ChildStdin>,
-    /// The command a learner would type, shown in transcripts.
-    shown_as: String,
+}
+
+/// A point of the run the transcript follows: output is placed where the
+/// scenario waited for it, the one order every run shares.
+enum Mark {
+    /// A program started (the command a learner would type).
+    Started(String),
+    /// A note of the demo's.
+    Note(String),
+    /// The scenario waited for a line: every stdout line of the program up
+    /// to this many goes here.
+    Upto(String, usize),
+    /// The program ended: the rest of its output, stdout then stderr.
+    Ended(String),
 }
 
 /// The run's state: processes, what each printed, ports servers chose.
 pub struct Runner {
     bin_dir: PathBuf,
     live: bool,
+    /// Width of the name column: the longest program name.
+    width: usize,
+    marks: Vec<Mark>,
+    /// The command a learner would type for each program.
+    shown_as: HashMap<String, String>,
     procs: HashMap<String, Proc>,
     order: Vec<String>,
     output: HashMap<Key, Output>,
@@ -76,11 +93,23 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn new(bin_dir: PathBuf, live: bool) -> Runner {
+    pub fn new(bin_dir: PathBuf, live: bool, steps: &[Step]) -> Runner {
         let (events_tx, events) = mpsc::channel();
+        let width = steps
+            .iter()
+            .filter_map(|step| match step {
+                Step::Start { who, .. } => Some(who.chars().count()),
+                _ => None,
+            })
+            .chain([DEMO.len()])
+            .max()
+            .unwrap_or(DEMO.len());
         Runner {
             bin_dir,
             live,
+            width,
+            marks: Vec::new(),
+            shown_as: HashMap::new(),
             procs: HashMap::new(),
             order: Vec::new(),
             output: HashMap::new(),
@@ -98,7 +127,26 @@ impl Runner {
             let _ = proc.child.kill();
             let _ = proc.child.wait();
         }
+        // Whatever is still unread (the pipes close once the programs are
+        // gone), so nothing printed is lost; bounded all the same.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while self.open_streams.values().any(|&open| open > 0) && Instant::now() < deadline {
+            if self.pump(Duration::from_millis(50)).is_err() {
+                break;
+            }
+        }
+        let who: Vec<String> = self.order.clone();
+        self.marks.extend(who.into_iter().map(Mark::Ended));
+        self.show(DEMO, VARIES);
+        self.marks.push(Mark::Note(VARIES.to_string()));
         result
+    }
+
+    /// Prints one tagged line, live: `  server │ text`.
+    fn show(&self, who: &str, text: &str) {
+        if self.live {
+            println!("{} │ {text}", pad(who, self.width));
+        }
     }
 
     fn step(&mut self, step: &Step) -> anyhow::Result<()> {
@@ -118,9 +166,8 @@ impl Runner {
             }
             Step::WaitFor { who, text, count } => self.wait_for(who, text, *count),
             Step::Note(text) => {
-                if self.live {
-                    println!("{:>10} │ ({text})", "demo");
-                }
+                self.show(DEMO, &format!("({text})"));
+                self.marks.push(Mark::Note(format!("({text})")));
                 Ok(())
             }
             Step::Pause(ms) => {
@@ -134,12 +181,21 @@ impl Runner {
                 self.proc(who)?.stdin = None;
                 Ok(())
             }
-            Step::Exit { who } => self.wait_exit(who),
+            Step::Exit { who } => {
+                self.wait_exit(who)?;
+                self.marks.push(Mark::Ended(who.to_string()));
+                Ok(())
+            }
             Step::Stop { who } => {
                 let proc = self.proc(who)?;
                 let _ = proc.child.kill();
                 let _ = proc.child.wait();
+                self.marks.push(Mark::Ended(who.to_string()));
                 Ok(())
+            }
+            Step::Interrupt { who } => {
+                interrupt(&mut self.proc(who)?.child)?;
+                self.wait_exit(who)
             }
         }
     }
@@ -168,6 +224,9 @@ impl Runner {
             );
         }
         let args: Vec<String> = args.iter().map(|a| self.expand(a)).collect();
+        self.show(who, &format!("$ {shown}"));
+        self.marks.push(Mark::Started(who.to_string()));
+        self.shown_as.insert(who.to_string(), shown.to_string());
         let mut child = Command::new(&path)
             .args(&args)
             .stdin(Stdio::piped())
@@ -187,17 +246,11 @@ impl Runner {
             &self.events_tx,
         );
         self.open_streams.insert(who.to_string(), 2);
-        self.procs.insert(
-            who.to_string(),
-            Proc {
-                child,
-                stdin,
-                shown_as: shown.to_string(),
-            },
-        );
+        self.procs.insert(who.to_string(), Proc { child, stdin });
         self.order.push(who.to_string());
-        // A server's first line names its port; remember it for the clients.
-        if bin.ends_with("-server") {
+        // A server's (or the relay's) first line names its port; remember it
+        // for the clients.
+        if bin.ends_with("-server") || bin == "udp-relay" {
             self.wait_for(who, "listening on ", 1)?;
             let first = self.stdout_of(who).lines().next().unwrap_or("").to_string();
             let port = first
@@ -225,6 +278,14 @@ impl Runner {
                 .ok_or_else(|| anyhow!("{who} did not print {text:?} within {PATIENCE:?}"))?;
             self.pump(left)?;
         }
+        // The line holding the count-th match, and every line before it.
+        let out = self.stdout_of(who);
+        let at = out
+            .match_indices(text)
+            .nth(count - 1)
+            .map_or(out.len(), |(i, _)| i);
+        let lines = out[..at].matches('\n').count() + 1;
+        self.marks.push(Mark::Upto(who.to_string(), lines));
         Ok(())
     }
 
@@ -269,19 +330,16 @@ impl Runner {
             .entry(key.clone())
             .or_default()
             .take_unshown(ended);
-        if self.live {
-            let (who, err) = key;
-            let tag = if err { format!("{who} (err)") } else { who };
-            for line in lines {
-                println!("{tag:>10} │ {line}");
-            }
+        let (who, err) = key;
+        for line in lines {
+            self.show(&who, &tagged(err, &line));
         }
         Ok(())
     }
 
-    /// The deterministic transcript: each program's output in the order the
-    /// programs started, with ports the system chose replaced (see
-    /// [`Normaliser`]).
+    /// The deterministic transcript, in the live form: every line tagged
+    /// with who printed it, placed where the scenario waited for it (see
+    /// [`Mark`]), with ports the system chose replaced (see [`Normaliser`]).
     pub fn transcript(&self, default_ports: &HashMap<String, u16>) -> String {
         let mut norm = Normaliser::default();
         for (who, port) in &self.ports {
@@ -289,23 +347,95 @@ impl Runner {
                 norm.fixed.insert(*port, *default);
             }
         }
+        let lines_of = |who: &str, err: bool| -> Vec<String> {
+            let text = self.output.get(&(who.to_string(), err)).map(Output::text);
+            text.unwrap_or_default()
+                .lines()
+                .map(str::to_string)
+                .collect()
+        };
+        let mut shown: HashMap<&str, usize> = HashMap::new();
+        let mut ended: Vec<&str> = Vec::new();
         let mut out = String::new();
-        for who in &self.order {
-            out.push_str(&format!("── {who}: {} ──\n", self.procs[who].shown_as));
-            for err in [false, true] {
-                let text = self.output.get(&(who.clone(), err)).map(Output::text);
-                // stderr lines are marked: they are warnings and errors.
-                let mark = if err { "(stderr) " } else { "" };
-                for line in text.unwrap_or_default().lines() {
-                    out.push_str(mark);
-                    out.push_str(&norm.apply(line));
-                    out.push('\n');
+        let mut line = |who: &str, text: &str, norm: &mut Normaliser| {
+            out.push_str(&format!(
+                "{} │ {}\n",
+                pad(who, self.width),
+                norm.apply(text)
+            ));
+        };
+        for mark in &self.marks {
+            match mark {
+                Mark::Started(who) => {
+                    let shown_as = self.shown_as.get(who).map_or("", String::as_str);
+                    line(who, &format!("$ {shown_as}"), &mut norm);
+                }
+                Mark::Note(text) => line(DEMO, text, &mut norm),
+                Mark::Upto(who, upto) => {
+                    let stdout = lines_of(who, false);
+                    let from = shown.get(who.as_str()).copied().unwrap_or(0);
+                    for text in stdout.iter().take(*upto).skip(from) {
+                        line(who, text, &mut norm);
+                    }
+                    shown.insert(who, from.max((*upto).min(stdout.len())));
+                }
+                Mark::Ended(who) => {
+                    if ended.contains(&who.as_str()) {
+                        continue;
+                    }
+                    ended.push(who);
+                    let from = shown.get(who.as_str()).copied().unwrap_or(0);
+                    for text in lines_of(who, false).iter().skip(from) {
+                        line(who, text, &mut norm);
+                    }
+                    for text in lines_of(who, true) {
+                        line(who, &tagged(true, &text), &mut norm);
+                    }
                 }
             }
-            out.push('\n');
         }
         out
     }
+}
+
+/// The name column: `who`, right-aligned to `width`.
+fn pad(who: &str, width: usize) -> String {
+    format!(
+        "{}{who}",
+        " ".repeat(width.saturating_sub(who.chars().count()))
+    )
+}
+
+/// A line as shown: stderr lines (warnings, errors) are marked.
+fn tagged(err: bool, line: &str) -> String {
+    if err {
+        format!("(stderr) {line}")
+    } else {
+        line.to_string()
+    }
+}
+
+/// The demo's own name in the name column.
+const DEMO: &str = "demo";
+
+/// What differs between runs, said at the end of every run.
+const VARIES: &str =
+    "(from run to run the ports differ, and so may the order of lines the demo did not wait for)";
+
+/// Ctrl-C: SIGINT on Unix (through `kill`, as std has no signals). Windows
+/// has no signal to send another console program; it is stopped instead.
+fn interrupt(child: &mut Child) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .context("cannot run kill to send Ctrl-C (SIGINT)")?;
+        anyhow::ensure!(status.success(), "kill -INT failed: {status}");
+    }
+    #[cfg(not(unix))]
+    let _ = child.kill();
+    Ok(())
 }
 
 /// Sends each chunk of `stream` to the runner, then a `Closed` event.
@@ -370,6 +500,24 @@ impl Normaliser {
             }
         }
         out.push_str(rest);
+        without_elapsed_time(self.fixed_after(&out, "--port "))
+    }
+
+    /// `--port PORT` in advice: a server's real port becomes its usual one.
+    fn fixed_after(&self, line: &str, prefix: &str) -> String {
+        let mut out = String::with_capacity(line.len());
+        let mut rest = line;
+        while let Some(at) = rest.find(prefix) {
+            let (before, after) = rest.split_at(at + prefix.len());
+            out.push_str(before);
+            let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+            match digits.parse::<u16>().ok().and_then(|p| self.fixed.get(&p)) {
+                Some(fixed) => out.push_str(&fixed.to_string()),
+                None => out.push_str(&digits),
+            }
+            rest = &after[digits.len()..];
+        }
+        out.push_str(rest);
         out
     }
 
@@ -388,9 +536,76 @@ impl Normaliser {
     }
 }
 
+/// A client's summary (`done: 1 client, 2 replies in 0.8 ms`) says how
+/// long the run took, which differs every time: the number becomes `…`.
+fn without_elapsed_time(line: String) -> String {
+    if !line.starts_with("done: ") {
+        return line;
+    }
+    let Some(body) = line.strip_suffix(" ms") else {
+        return line;
+    };
+    match body.rsplit_once(" in ") {
+        Some((before, number)) if number.parse::<f64>().is_ok() => format!("{before} in … ms"),
+        _ => line,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_transcript_places_lines_where_the_scenario_waited_for_them() {
+        let mut runner = Runner::new(PathBuf::new(), false, &[]);
+        let mut printed = |who: &str, err: bool, text: &str| {
+            runner
+                .output
+                .entry((who.to_string(), err))
+                .or_default()
+                .bytes
+                .extend(text.as_bytes());
+        };
+        printed(
+            "server",
+            false,
+            "listening on 127.0.0.1:41234\nclient address: 127.0.0.1:33333\nreceived: hi\n",
+        );
+        printed("client", false, "connected\nmessage> hi\nreply: ok\n");
+        printed("client", true, "warning: late\n");
+        runner.width = 6;
+        runner.ports.insert("server".into(), 41234);
+        for who in ["server", "client"] {
+            runner
+                .shown_as
+                .insert(who.into(), format!("just run tcp-echo-{who}"));
+        }
+        runner.marks = vec![
+            Mark::Started("server".into()),
+            Mark::Upto("server".into(), 1),
+            Mark::Note("(waits)".into()),
+            Mark::Started("client".into()),
+            Mark::Upto("client".into(), 2),
+            Mark::Upto("server".into(), 3),
+            Mark::Ended("client".into()),
+            Mark::Ended("server".into()),
+            Mark::Ended("client".into()),
+        ];
+        let defaults = HashMap::from([("server".to_string(), 9999)]);
+        assert_eq!(
+            runner.transcript(&defaults),
+            "server │ $ just run tcp-echo-server\n\
+             server │ listening on 127.0.0.1:9999\n\
+             \x20 demo │ (waits)\n\
+             client │ $ just run tcp-echo-client\n\
+             client │ connected\n\
+             client │ message> hi\n\
+             server │ client address: 127.0.0.1:50001\n\
+             server │ received: hi\n\
+             client │ reply: ok\n\
+             client │ (stderr) warning: late\n"
+        );
+    }
 
     #[test]
     fn ports_are_normalised() {
@@ -411,5 +626,11 @@ mod tests {
         );
         assert_eq!(n.apply("no port 127.0.0.1."), "no port 127.0.0.1.");
         assert_eq!(n.apply("named 127.0.0.1:8083"), "named 127.0.0.1:8083");
+        assert_eq!(n.apply("run it --port 41234"), "run it --port 9999");
+        assert_eq!(n.apply("run it --port 8083"), "run it --port 8083");
+        assert_eq!(
+            n.apply("done: 2 clients, 4 replies in 12.5 ms"),
+            "done: 2 clients, 4 replies in … ms"
+        );
     }
 }

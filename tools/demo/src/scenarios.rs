@@ -35,6 +35,9 @@ pub enum Step {
     Exit { who: &'static str },
     /// Stop a server that would run forever (Ctrl-C).
     Stop { who: &'static str },
+    /// Press Ctrl-C in `who`'s terminal (SIGINT), for a program that stops
+    /// gracefully, and wait for it to exit by itself.
+    Interrupt { who: &'static str },
 }
 
 use Step::*;
@@ -75,8 +78,11 @@ pub fn lesson(name: &str) -> Option<Scenario> {
         "tcp-loop" => (tcp_loop(), vec![("server", 8081)]),
         "tcp-serial" => (tcp_serial(), vec![("server", 7890)]),
         "tcp-threaded" => (tcp_threaded(), vec![("server", 9998)]),
+        "tcp-select" => (tcp_select(), vec![("server", 9997)]),
+        "tcp-async" => (tcp_async(), vec![("server", 9996)]),
         "udp-echo" => (udp_echo(), vec![("server", 9000)]),
         "udp-chat" => (udp_chat(), vec![("zhangsan", 8081), ("lisi", 8082)]),
+        "udp-faults" => (udp_faults(), vec![("server", 9000), ("relay", 9001)]),
         _ => return None,
     };
     Some(Scenario { steps, ports })
@@ -88,8 +94,11 @@ pub const LESSONS: &[&str] = &[
     "tcp-loop",
     "tcp-serial",
     "tcp-threaded",
+    "tcp-select",
+    "tcp-async",
     "udp-echo",
     "udp-chat",
+    "udp-faults",
 ];
 
 fn tcp_echo() -> Vec<Step> {
@@ -112,7 +121,7 @@ fn tcp_echo() -> Vec<Step> {
             who: "client",
             text: "hello, server\n",
         },
-        wait("server", "received: "),
+        wait("server", "reply> "),
         Note("the person at the server types the reply"),
         Type {
             who: "server",
@@ -157,6 +166,7 @@ fn tcp_loop() -> Vec<Step> {
             who: "client",
             text: "what time is it?\n",
         },
+        wait_n("client", "message> ", 3),
         wait_n("server", "reply> ", 2),
         Type {
             who: "server",
@@ -195,11 +205,13 @@ fn udp_echo() -> Vec<Step> {
             who: "client",
             text: "hello\n",
         },
+        wait("server", "received from"),
         wait_n("client", "message> ", 2),
         Type {
             who: "client",
             text: "你好, UDP\n",
         },
+        wait_n("server", "received from", 2),
         wait_n("client", "message> ", 3),
         CloseStdin { who: "client" },
         Exit { who: "client" },
@@ -219,6 +231,7 @@ fn tcp_serial() -> Vec<Step> {
         ),
         wait("client A", "message> "),
         Type { who: "client A", text: "hello from A\n" },
+        wait("server", "received: hello from A"),
         wait("client A", "reply: "),
         Note("client B connects while the server is still busy with A"),
         start(
@@ -234,6 +247,7 @@ fn tcp_serial() -> Vec<Step> {
         Note("A says quit: the server closes A, accepts B and answers at once"),
         Type { who: "client A", text: "quit\n" },
         Exit { who: "client A" },
+        wait("server", "received: hello from B"),
         wait("client B", "reply: "),
         Type { who: "client B", text: "quit\n" },
         Exit { who: "client B" },
@@ -291,6 +305,7 @@ fn tcp_threaded() -> Vec<Step> {
             who: "client A",
             text: "还在吗?\n",
         },
+        wait_n("client A", "message> ", 2),
         wait_n("server", "reply to ", 3),
         Type {
             who: "server",
@@ -307,6 +322,56 @@ fn tcp_threaded() -> Vec<Step> {
             text: "exit\n",
         },
         Exit { who: "client B" },
+        wait_n("server", " now)", 4),
+        Stop { who: "server" },
+    ]
+}
+
+fn tcp_select() -> Vec<Step> {
+    vec![
+        start(
+            "server",
+            "tcp-select-server",
+            &["--port", "0"],
+            "just run tcp-select-server",
+        ),
+        Note("one thread serves every client; the only place it waits is poll()"),
+        start(
+            "client A",
+            "tcp-select-client",
+            &["--port", "{port:server}"],
+            "just run tcp-select-client",
+        ),
+        wait("client A", "message> "),
+        Note("A is connected and says nothing: nobody waits for it"),
+        start(
+            "client B",
+            "tcp-select-client",
+            &["--port", "{port:server}", "--name", "小明"],
+            "just run tcp-select-client --name 小明",
+        ),
+        wait("client B", "message> "),
+        Type {
+            who: "client B",
+            text: "在吗?\n",
+        },
+        wait("client B", "[1] reply: "),
+        Note("B was answered at once; now A speaks"),
+        Type {
+            who: "client A",
+            text: "你好\n",
+        },
+        wait("client A", "[1] reply: "),
+        Type {
+            who: "client B",
+            text: "exit\n",
+        },
+        Exit { who: "client B" },
+        Type {
+            who: "client A",
+            text: "exit\n",
+        },
+        Exit { who: "client A" },
         wait_n("server", " now)", 4),
         Stop { who: "server" },
     ]
@@ -352,5 +417,94 @@ fn udp_chat() -> Vec<Step> {
         wait("lisi", "from ["),
         Stop { who: "zhangsan" },
         Stop { who: "lisi" },
+    ]
+}
+
+/// udp-echo through the faulty relay: one answer lost, one held back past
+/// the client's wait, one delivered twice. The client shows each for what
+/// it is, and no answer is shown against the wrong message.
+fn udp_faults() -> Vec<Step> {
+    vec![
+        start(
+            "server",
+            "udp-echo-server",
+            &["--port", "0"],
+            "just run udp-echo-server",
+        ),
+        Note("the relay forwards to the server; its plan is for the answers, one fate each"),
+        start(
+            "relay",
+            "udp-relay",
+            &[
+                "--listen",
+                "127.0.0.1:0",
+                "--to",
+                "127.0.0.1:{port:server}",
+                "--plan",
+                "ok,drop,late,ok,dup,ok,ok",
+                "--hold",
+                "0.6",
+            ],
+            "just udp-relay --listen 127.0.0.1:9001 --to 127.0.0.1:9000 --plan ok,drop,late,ok,dup,ok,ok --hold 0.6",
+        ),
+        Note("the client sends to the relay and waits 0.4 s for each answer"),
+        start(
+            "client",
+            "udp-echo-client",
+            &["--port", "{port:relay}", "--timeout", "0.4"],
+            "just run udp-echo-client --port 9001 --timeout 0.4",
+        ),
+        wait("client", "message> "),
+        Note("m2's answer will be lost, m3's held past its wait (the client waits for it once more at the end), m5's sent twice"),
+        Type {
+            who: "client",
+            text: "m1\nm2\nm3\nm4\nm5\nm6\nm7\n",
+        },
+        CloseStdin { who: "client" },
+        Exit { who: "client" },
+        wait("relay", "released after"),
+        Stop { who: "relay" },
+        Stop { who: "server" },
+    ]
+}
+
+fn tcp_async() -> Vec<Step> {
+    vec![
+        start(
+            "server",
+            "tcp-async-server",
+            &["--port", "0"],
+            "just run tcp-async-server",
+        ),
+        start(
+            "client A",
+            "tcp-async-client",
+            &["--port", "{port:server}"],
+            "just run tcp-async-client",
+        ),
+        wait("client A", "message> "),
+        Type {
+            who: "client A",
+            text: "你好\n",
+        },
+        wait("client A", "[1] reply: "),
+        Note("A stays connected; B opens two connections, and the server's one thread serves all three"),
+        start(
+            "client B",
+            "tcp-async-client",
+            &["--port", "{port:server}", "--name", "小明", "--clients", "2", "-m", "在吗?", "-m", "再见"],
+            "just run tcp-async-client --name 小明 --clients 2 -m 在吗? -m 再见",
+        ),
+        Exit { who: "client B" },
+        wait_n("server", " now)", 5),
+        Type {
+            who: "client A",
+            text: "还在吗?\n",
+        },
+        wait_n("client A", "[1] reply: ", 2),
+        Note("Ctrl-C at the server: no new clients, A's connection is closed, the server exits 0"),
+        Interrupt { who: "server" },
+        CloseStdin { who: "client A" },
+        Exit { who: "client A" },
     ]
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::libtest::{self, Panic, TestRun, Verdict};
+use crate::messages;
 use crate::run::{run_limited, Finished};
 
 /// One crate of a workspace to check.
@@ -25,7 +26,7 @@ pub struct Crate {
 }
 
 impl Crate {
-    fn cargo(&self, args: &[&str]) -> Command {
+    pub(crate) fn cargo(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("cargo");
         cmd.args(args)
             .current_dir(&self.workspace)
@@ -335,7 +336,10 @@ fn print_tested(krate: &Crate, t: &Tested) {
         }
         for Panic { location, message } in panics.iter().take(3) {
             say!("  at {}", krate.shown_location(location));
-            for line in message.lines().take(12) {
+            for line in messages::wrap(&messages::explain(message), 88)
+                .iter()
+                .take(16)
+            {
                 say!("    {line}");
             }
         }
@@ -351,7 +355,8 @@ fn print_tested(krate: &Crate, t: &Tested) {
         );
         say!(
             "A server that never returns is usually stuck in accept() (waiting for a client\n\
-             that never comes) or in read() (waiting for bytes, or a close, that never come)."
+             that never comes) or in read() (waiting for bytes, or a close, that never come:\n\
+             read_to_end() and read_to_string() wait until the peer closes the connection)."
         );
     }
     if let Some(crash) = &t.crashed {

@@ -139,6 +139,15 @@ impl Exercise {
     }
 }
 
+/// The built book's page for a chapter `book/src/X.md`, as `just book`
+/// serves it: the source shows `{{#include}}` lines, the page the code.
+pub fn chapter_page(chapter: &str) -> String {
+    let page = chapter
+        .trim_start_matches("book/src/")
+        .trim_end_matches(".md");
+    format!("http://localhost:3000/{page}.html")
+}
+
 /// `NN-something`: two digits, a dash, a name.
 pub fn is_exercise_name(name: &str) -> bool {
     let bytes = name.as_bytes();
@@ -208,6 +217,14 @@ mod tests {
     fn package_name_is_read_from_the_package_table() {
         let manifest = "[workspace]\nname = \"no\"\n[package]\nname = \"tcp-echo-server\"\n";
         assert_eq!(package_name(manifest).as_deref(), Some("tcp-echo-server"));
+    }
+
+    #[test]
+    fn a_chapter_is_read_on_its_built_page() {
+        assert_eq!(
+            chapter_page("book/src/lessons/tcp-echo.md"),
+            "http://localhost:3000/lessons/tcp-echo.html"
+        );
     }
 
     #[test]

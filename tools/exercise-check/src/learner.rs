@@ -1,7 +1,7 @@
 //! The learner's commands: check, hint, reset, watch, solution.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context, Result};
 
 use crate::check::{self, Crate, Limits, Report};
-use crate::generate::{generate, read_crate, write_crate};
+use crate::generate::{generate, read_crate, write_crate, Files};
 use crate::layout::{Exercise, Layout};
 use crate::libtest::Verdict;
 use crate::list;
@@ -100,8 +100,36 @@ fn parse_hints(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `just hint`: the next hint not seen yet, or all of them.
-pub fn hint(layout: &Layout, exercise: &Exercise, all: bool) -> Result<()> {
+/// Which hints `just hint` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// The first one not seen yet.
+    Next,
+    /// Every hint.
+    All,
+    /// Hint number K (1-based), at any time, in any order.
+    Number(usize),
+}
+
+impl Which {
+    /// `next` (or nothing), `all`, or a hint's number.
+    pub fn parse(text: Option<&str>) -> Result<Which> {
+        match text.map(str::trim) {
+            None | Some("" | "next") => Ok(Which::Next),
+            Some("all") => Ok(Which::All),
+            Some(other) => match other.parse::<usize>() {
+                Ok(k) if k >= 1 => Ok(Which::Number(k)),
+                _ => bail!(
+                    "`{other}`? say a hint's number (1, 2, ...), `all` for every hint, \
+                     or nothing for the next one"
+                ),
+            },
+        }
+    }
+}
+
+/// `just hint`: the next hint not seen yet, a hint by its number, or all.
+pub fn hint(layout: &Layout, exercise: &Exercise, which: Which) -> Result<()> {
     let hints = hints(exercise)?;
     if hints.is_empty() {
         bail!("{} has no hints", exercise.name);
@@ -111,23 +139,86 @@ pub fn hint(layout: &Layout, exercise: &Exercise, all: bool) -> Result<()> {
         let (title, body) = &hints[i];
         say!("Hint {} of {}: {title}\n\n{body}\n", i + 1, hints.len());
     };
-    if all {
-        (0..hints.len()).for_each(show);
-        return Ok(());
-    }
     let mut state = State::load(&layout.state_dir());
     let seen = state.hints_seen(&exercise.name);
-    let i = seen.min(hints.len() - 1);
+    let i = match which {
+        Which::All => {
+            (0..hints.len()).for_each(show);
+            return Ok(());
+        }
+        Which::Number(k) if k > hints.len() => bail!(
+            "{} has {} hints: `just hint {number} 1` to `just hint {number} {}`",
+            exercise.name,
+            hints.len(),
+            hints.len()
+        ),
+        Which::Number(k) => k - 1,
+        Which::Next => seen.min(hints.len() - 1),
+    };
     show(i);
-    state.record_hints(&exercise.name, i + 1)?;
+    // Remember the furthest hint seen: `next` goes on from there.
+    state.record_hints(&exercise.name, seen.max(i + 1))?;
     if i + 1 < hints.len() {
-        say!("(`just hint {number}` again shows the next one; `just hint {number} all` shows them all)");
+        say!(
+            "(`just hint {number}` shows the next one, `just hint {number} K` hint K, \
+             `just hint {number} all` them all)"
+        );
     } else {
         say!(
             "That was the last hint. Still stuck? `just solution {number} --force` shows the solution."
         );
     }
     Ok(())
+}
+
+/// Where the backups of `exercise` live, newest last.
+fn backups(layout: &Layout, exercise: &Exercise) -> Vec<PathBuf> {
+    let dir = layout.state_dir().join("backups");
+    let prefix = format!("{}-", exercise.name);
+    let mut found: Vec<PathBuf> = fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.strip_prefix(&prefix)
+                        .is_some_and(|stamp| stamp.chars().all(|c| c.is_ascii_digit()))
+                })
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    // Milliseconds since 1970, all the same width: the name sorts by time.
+    found.sort();
+    found
+}
+
+/// Saves `files` as a new backup of `exercise`; returns where.
+fn save_backup(layout: &Layout, exercise: &Exercise, files: &Files) -> Result<PathBuf> {
+    let mut millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    let dir = layout.state_dir().join("backups");
+    // Two backups in the same millisecond must not overwrite each other.
+    let backup = loop {
+        let candidate = dir.join(format!("{}-{millis:013}", exercise.name));
+        if !candidate.exists() {
+            break candidate;
+        }
+        millis += 1;
+    };
+    write_crate(&backup, files)?;
+    Ok(backup)
+}
+
+/// A path as the learner would type it: relative to where they are.
+fn shown(path: &Path) -> String {
+    let here = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&here)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 /// `just reset`: the starter back, the learner's version saved aside.
@@ -141,24 +232,57 @@ pub fn reset(layout: &Layout, exercise: &Exercise) -> Result<()> {
         );
         return Ok(());
     }
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let backup = layout
-        .state_dir()
-        .join("backups")
-        .join(format!("{}-{seconds}", exercise.name));
-    write_crate(&backup, &current)?;
+    let backup = save_backup(layout, exercise, &current)?;
     let changed = write_crate(&exercise.dir, &starter)?;
     for path in &changed {
         say!("  restored {}", exercise.dir.join(path).display());
     }
-    let here = std::env::current_dir().unwrap_or_default();
     say!(
-        "{} is the starter again. Your version is saved in {}",
+        "{} is the starter again. Your version is saved in {}\n\
+         `just restore {}` brings it back.",
         exercise.name,
-        backup.strip_prefix(&here).unwrap_or(&backup).display()
+        shown(&backup),
+        exercise.number()
+    );
+    Ok(())
+}
+
+/// `just restore`: the newest backup `reset` made comes back. What was
+/// there is saved as a backup in turn (unless it is the starter), so a
+/// restore can be undone by another.
+pub fn restore(layout: &Layout, exercise: &Exercise) -> Result<()> {
+    let Some(newest) = backups(layout, exercise).pop() else {
+        bail!(
+            "{} has no backup to restore: `just reset {}` makes one before it restores the starter",
+            exercise.name,
+            exercise.number()
+        );
+    };
+    let saved = read_crate(&newest)?;
+    let current = read_crate(&exercise.dir)?;
+    if saved == current {
+        say!(
+            "{} is already the version saved in {}.",
+            exercise.name,
+            shown(&newest)
+        );
+        return Ok(());
+    }
+    let (starter, _) = generate(&exercise.solution_dir)?;
+    if current != starter {
+        let aside = save_backup(layout, exercise, &current)?;
+        say!("  your current version is saved in {}", shown(&aside));
+    }
+    // Files added since the backup go; its files come back.
+    for path in write_crate(&exercise.dir, &saved)? {
+        say!("  restored {}", exercise.dir.join(path).display());
+    }
+    fs::remove_dir_all(&newest)
+        .with_context(|| format!("cannot remove the used backup {}", newest.display()))?;
+    say!(
+        "{} is your version from {} again.",
+        exercise.name,
+        shown(&newest)
     );
     Ok(())
 }
@@ -217,7 +341,7 @@ fn show_diff(yours: &Path, theirs: &Path) -> Result<()> {
 }
 
 /// `just watch`: check now, then again whenever a file of the exercise
-/// changes. Polls the files' contents twice a second (no file-watching
+/// changes. Polls the files' contents four times a second (no file-watching
 /// service needed); stops on Ctrl-C, or after `runs` checks when given.
 pub fn watch(
     layout: &Layout,
@@ -236,7 +360,7 @@ pub fn watch(
         if last != Some(now) {
             if last.is_some() {
                 // An editor may write in several steps: wait until it settles.
-                thread::sleep(Duration::from_millis(300));
+                thread::sleep(Duration::from_millis(150));
                 if fingerprint(&read_crate(&exercise.dir)?) != now {
                     continue;
                 }
@@ -250,7 +374,7 @@ pub fn watch(
             }
             say!("\nWatching for changes… (Ctrl-C stops)");
         }
-        thread::sleep(Duration::from_millis(500));
+        thread::sleep(Duration::from_millis(250));
     }
 }
 

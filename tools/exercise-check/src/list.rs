@@ -5,7 +5,7 @@
 use anyhow::Result;
 
 use crate::generate::{self, read_crate};
-use crate::layout::{Exercise, Layout};
+use crate::layout::{self, Exercise, Layout};
 use crate::state::{fingerprint, LastCheck, State};
 
 /// Where a learner stands on one exercise.
@@ -93,7 +93,10 @@ pub fn print(layout: &Layout) -> Result<()> {
             let dir = exercise.dir.display();
             say!("Next: {}", exercise.name);
             if let Some(chapter) = exercise.chapter() {
-                say!("  read   {chapter}");
+                say!(
+                    "  read   {}  (`just book` serves it)",
+                    layout::chapter_page(&chapter)
+                );
             }
             say!("  task   {dir}/README.md");
             say!("  edit   {dir}/src/lib.rs");

@@ -24,7 +24,9 @@ mod layout;
 mod learner;
 mod libtest;
 mod list;
+mod messages;
 mod run;
+mod start;
 mod state;
 mod verify;
 mod wrong;
@@ -60,6 +62,12 @@ struct Cli {
 enum Cmd {
     /// List the exercises, which are done, and what to do next.
     List,
+    /// The guided way: resume, show progress, check the current exercise on
+    /// every save, offer the next (without a terminal: the progress, once).
+    Start {
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
     /// Build and test one exercise under a time limit and say what to fix.
     Check {
         /// `01`, `tcp-echo-server` or `01-tcp-echo-server` (default: the
@@ -71,15 +79,20 @@ enum Cmd {
         #[arg(long, hide = true)]
         from: Option<PathBuf>,
     },
-    /// Show the next hint of an exercise (`all`: every hint).
+    /// Show a hint of an exercise: the next one, hint K, or `all`.
     Hint {
         /// The exercise.
         name: String,
-        /// `all` to show every hint at once.
+        /// A hint's number (1, 2, ...), `all`, or nothing for the next one.
         which: Option<String>,
     },
     /// Restore an exercise's starter code (your version is saved aside).
     Reset {
+        /// The exercise.
+        name: String,
+    },
+    /// Bring back the version of an exercise the last reset saved.
+    Restore {
         /// The exercise.
         name: String,
     },
@@ -153,21 +166,17 @@ fn main() -> ExitCode {
 fn run(layout: &Layout, command: Cmd) -> Result<bool> {
     match command {
         Cmd::List => list::print(layout).map(|()| true),
+        Cmd::Start { limits } => start::start(layout, limits.limits()).map(|()| true),
         Cmd::Check { name, limits, from } => {
             let exercise = pick(layout, name, from)?;
             learner::check(layout, &exercise, limits.limits())
         }
         Cmd::Hint { name, which } => {
-            let all = match which.as_deref() {
-                None | Some("" | "next") => false,
-                Some("all") => true,
-                Some(other) => anyhow::bail!(
-                    "`{other}`? say `all` for every hint, or nothing for the next one"
-                ),
-            };
-            learner::hint(layout, &layout.resolve(&name)?, all).map(|()| true)
+            let which = learner::Which::parse(which.as_deref())?;
+            learner::hint(layout, &layout.resolve(&name)?, which).map(|()| true)
         }
         Cmd::Reset { name } => learner::reset(layout, &layout.resolve(&name)?).map(|()| true),
+        Cmd::Restore { name } => learner::restore(layout, &layout.resolve(&name)?).map(|()| true),
         Cmd::Watch {
             name,
             limits,

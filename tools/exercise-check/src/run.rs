@@ -140,6 +140,15 @@ struct Reaper {
 
 impl Reaper {
     fn start(group: u32) -> Reaper {
+        // Windows has no process groups to kill this way: there the time
+        // limit stops cargo alone (`child.kill()` in `run_limited`), and a
+        // test binary it started may outlive it.
+        if cfg!(not(unix)) {
+            return Reaper {
+                child: None,
+                trigger: None,
+            };
+        }
         // `read` returns on our newline or on end of file (we died); either
         // way the group is killed. dash's kill wants `-PGID`, not `-- -PGID`.
         let script = format!("read line; kill -KILL -{group} 2>/dev/null; exit 0");

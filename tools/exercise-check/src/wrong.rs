@@ -162,25 +162,32 @@ pub fn check(layout: &Layout, limits: Limits) -> Result<Vec<String>> {
     let scratch = layout.solutions_target.join("exercise-check-wrong");
     let target = scratch.join("target");
     let packages = write_workspace(layout, &scratch, &wrongs)?;
+    // As cargo will name it in its messages (no symbolic links).
+    let scratch =
+        fs::canonicalize(&scratch).with_context(|| format!("cannot find {}", scratch.display()))?;
 
     // One build of every wrong solution: the shared test helpers compile
-    // once, and cargo keeps both cores busy (`build --tests` builds what
-    // `test --no-run` does). `--keep-going`: one that does not compile must
-    // not hide the others. The JSON messages say where each test executable
-    // is, so the tests run without cargo in between.
+    // once, and cargo keeps both cores busy. `--test '*'`: the exercise's
+    // tests are its tests/ files (the library's own test harness would only
+    // cost time); no debug info, which nobody reads here. `--keep-going`:
+    // one that does not compile must not hide the others. The JSON messages
+    // say where each test executable is, so the tests run without cargo in
+    // between.
     let build = run_limited(
         Command::new("cargo")
             .args([
                 "build",
                 "--workspace",
-                "--tests",
+                "--test",
+                "*",
                 "--keep-going",
                 "--message-format=json",
                 "--color",
                 "never",
             ])
             .current_dir(&scratch)
-            .env("CARGO_TARGET_DIR", &target),
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_PROFILE_DEV_DEBUG", "0"),
         limits.build,
     )?;
     let built_in = build.elapsed;
@@ -206,8 +213,8 @@ pub fn check(layout: &Layout, limits: Limits) -> Result<Vec<String>> {
                         failing.lock().unwrap_or_else(|e| e.into_inner())[i] = failed;
                         verdict
                     }
-                    // Not built: the compiler's errors say why.
-                    None => not_built(
+                    // Not built (the compiler's errors say why), or not found.
+                    None => through_cargo(
                         &Crate {
                             workspace: scratch.clone(),
                             dir_name: wrong.dir_name(),
@@ -366,18 +373,31 @@ fn run_tests(
     }
 }
 
-/// Why a wrong solution did not build: it proves nothing.
-fn not_built(krate: &Crate, limits: Limits) -> Result<String, String> {
+/// A wrong solution whose tests the common build did not produce: built
+/// and tested on its own, the way `just check` does, to say why.
+fn through_cargo(krate: &Crate, limits: Limits) -> Result<String, String> {
     let report = check::check(krate, limits).map_err(|e| format!("{e:#}"))?;
-    Err(match report {
-        Report::DoesNotCompile(errors) => format!(
+    match report {
+        Report::DoesNotCompile(errors) => Err(format!(
             "does not compile, so it proves nothing; a wrong solution must build and fail \
              its tests:\n{}",
             errors.first().map(String::as_str).unwrap_or_default()
-        ),
-        Report::BuildTimedOut(limit) => format!("its build did not finish within {limit:?}"),
-        Report::Tested(_) => "its tests were not built with the others".to_string(),
-    })
+        )),
+        Report::BuildTimedOut(limit) => Err(format!("its build did not finish within {limit:?}")),
+        Report::Tested(_) if report.passed() => Err(format!(
+            "PASSES every test ({}): the tests no longer catch this mistake",
+            report.summary()
+        )),
+        Report::Tested(ref t) => match t
+            .order
+            .iter()
+            .find(|n| t.run.with(Verdict::Failed).contains(&n.as_str()))
+        {
+            Some(first) => Ok(first.clone()),
+            None if t.timed_out.is_some() || t.crashed.is_some() => Ok(report.summary()),
+            None => Err("no test ran, so it proves nothing".to_string()),
+        },
+    }
 }
 
 fn shorten(text: &str, max: usize) -> String {
