@@ -404,6 +404,20 @@ pub fn pages(out: &Path) -> anyhow::Result<Verdict> {
             page.display()
         ));
     }
+    // A translation that appends ` {#id}` keeps a heading's id; where the
+    // same message is also a table cell or a sidebar title, the marker
+    // shows as text.
+    for page in &chinese {
+        let html = std::fs::read_to_string(translated.join(page))?;
+        if let Some(marker) = literal_id_marker(&html) {
+            problems.push(format!(
+                "{LANG}/{}: shows `{marker}` as text: remove it from that message's \
+                 translation and give the English heading its id instead \
+                 (`## Title {marker}`)",
+                page.display()
+            ));
+        }
+    }
     Ok(Verdict::from(
         problems,
         format!(
@@ -411,6 +425,22 @@ pub fn pages(out: &Path) -> anyhow::Result<Verdict> {
             english.len()
         ),
     ))
+}
+
+/// The first `{#some-id}` in `html`, if any.
+fn literal_id_marker(html: &str) -> Option<&str> {
+    let mut rest = html;
+    while let Some(at) = rest.find("{#") {
+        let tail = &rest[at + 2..];
+        let len = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(tail.len());
+        if len > 0 && tail[len..].starts_with('}') {
+            return Some(&rest[at..at + 2 + len + 1]);
+        }
+        rest = tail;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -433,6 +463,15 @@ mod tests {
     fn info_strings_with_options_count() {
         let text = "```rust,noplayground\nx\n```\n  ```python\ny\n  ```\n";
         assert_eq!(listings_without_marker(text), [1, 4]);
+    }
+
+    #[test]
+    fn id_markers_shown_as_text_are_found() {
+        assert_eq!(
+            literal_id_marker("<th>讲授内容 {#what-it-teaches}</th>"),
+            Some("{#what-it-teaches}")
+        );
+        assert_eq!(literal_id_marker("println!(\"{:#?}\", x); {# not}"), None);
     }
 
     #[test]
