@@ -19,6 +19,9 @@
 //!   as they are, their comments included, in both books, so a code edit
 //!   never needs a translation (`just book-translate` adds the marker).
 //!
+//! The pages `just bench` writes ([`GENERATED`]) are numbers of one run:
+//! they stay in English in both books and out of the catalogue.
+//!
 //! `translate` is that refresh: markers, `po/messages.pot`, then `msgmerge`
 //! into `po/zh-CN.po`, then what is left to translate.
 
@@ -43,6 +46,16 @@ const CODE_LANGS: &[&str] = &["rust", "python", "py", "rs"];
 
 /// The marker mdbook-i18n-helpers reads: the next block is not a message.
 pub const SKIP: &str = "<!-- i18n:skip -->";
+
+/// Pages the benchmark writes (`just bench`): numbers of one run on one
+/// machine, shown in English in both books. Their messages are left out of
+/// the catalogue, so a new run never needs a translation.
+pub const GENERATED: &[&str] = &[
+    "benchmark/machine.md",
+    "benchmark/table.md",
+    "benchmark/scale.md",
+    "benchmark/targets.md",
+];
 
 /// How many messages a failure lists before "... and N more".
 const LIST: usize = 40;
@@ -85,6 +98,69 @@ pub fn extract(book: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
     let pot = dir.join("messages.pot");
     anyhow::ensure!(pot.is_file(), "mdbook-xgettext wrote no {}", pot.display());
     Ok(pot)
+}
+
+/// The messages of the generated pages ([`GENERATED`]): extracted from a
+/// scratch book that includes just them.
+fn generated_msgids(book: &Path, scratch: &Path) -> anyhow::Result<BTreeSet<String>> {
+    let src = book
+        .join("src")
+        .canonicalize()
+        .with_context(|| format!("cannot find {}/src", book.display()))?;
+    let pages: Vec<PathBuf> = GENERATED
+        .iter()
+        .map(|page| src.join(page))
+        .filter(|page| page.is_file())
+        .collect();
+    if pages.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let gen_book = scratch.join("generated-book");
+    std::fs::create_dir_all(gen_book.join("src"))?;
+    std::fs::write(
+        gen_book.join("book.toml"),
+        "[book]\ntitle = \"generated\"\n[build]\ncreate-missing = false\n",
+    )?;
+    std::fs::write(gen_book.join("src/SUMMARY.md"), "[generated](generated.md)\n")?;
+    let includes: String = pages
+        .iter()
+        .map(|page| format!("{{{{#include {}}}}}\n\n", page.display()))
+        .collect();
+    std::fs::write(gen_book.join("src/generated.md"), includes)?;
+    let pot = extract(&gen_book, &scratch.join("generated-pot"))?;
+    let mut ids = msgids(&active(&pot)?);
+    ids.remove("generated");
+    Ok(ids)
+}
+
+/// The English book's messages today, without the generated pages'.
+fn fresh_messages(book: &Path) -> anyhow::Result<(BTreeSet<String>, PathBuf, build::OutDir)> {
+    let tmp = build::OutDir::new(book)?;
+    let pot = extract(book, tmp.path())?;
+    let generated = generated_msgids(book, tmp.path())?;
+    let fresh = msgids(&active(&pot)?)
+        .into_iter()
+        .filter(|id| !generated.contains(id))
+        .collect();
+    let kept = tmp.path().join("kept.pot");
+    std::fs::write(&kept, without(&std::fs::read_to_string(&pot)?, &generated)?)?;
+    Ok((fresh, kept, tmp))
+}
+
+/// PO text without the entries whose msgid is in `drop`.
+fn without(text: &str, drop: &BTreeSet<String>) -> anyhow::Result<String> {
+    let mut out = String::with_capacity(text.len());
+    for block in text.split("\n\n") {
+        let entries = po::parse(block)?;
+        let dropped = entries
+            .first()
+            .is_some_and(|e| !e.msgid.is_empty() && drop.contains(&e.msgid));
+        if !dropped && !block.trim().is_empty() {
+            out.push_str(block.trim_end_matches('\n'));
+            out.push_str("\n\n");
+        }
+    }
+    Ok(out)
 }
 
 /// The messages of a PO/POT file that are in use (no header, no obsolete).
@@ -238,8 +314,7 @@ pub fn check(book: &Path) -> anyhow::Result<Verdict> {
         ));
         return Ok(Verdict::Fail(problems));
     }
-    let tmp = build::OutDir::new(book)?;
-    let fresh = msgids(&active(&extract(book, tmp.path())?)?);
+    let (fresh, _, _tmp) = fresh_messages(book)?;
     let entries = active(&po_path)?;
     let have = msgids(&entries);
     list(
@@ -324,8 +399,7 @@ pub fn translate(book: &Path) -> anyhow::Result<bool> {
     if marked > 0 {
         println!("added `{SKIP}` above {marked} Rust/Python listings");
     }
-    let tmp = build::OutDir::new(book)?;
-    let pot = extract(book, tmp.path())?;
+    let (_, pot, _tmp) = fresh_messages(book)?;
     std::fs::create_dir_all(po_dir(book))?;
     let committed_pot = po_dir(book).join("messages.pot");
     std::fs::copy(&pot, &committed_pot)
@@ -472,6 +546,15 @@ mod tests {
             Some("{#what-it-teaches}")
         );
         assert_eq!(literal_id_marker("println!(\"{:#?}\", x); {# not}"), None);
+    }
+
+    #[test]
+    fn generated_messages_are_dropped() {
+        let text = "msgid \"\"\nmsgstr \"\"\n\n#: a\nmsgid \"keep\"\nmsgstr \"\"\n\n#: b\nmsgid \"\"\n\"drop\"\nmsgstr \"\"\n";
+        let drop = BTreeSet::from(["drop".to_string()]);
+        let kept = without(text, &drop).unwrap();
+        assert!(kept.contains("keep") && !kept.contains("drop"), "{kept}");
+        assert!(kept.starts_with("msgid \"\""), "{kept}");
     }
 
     #[test]
