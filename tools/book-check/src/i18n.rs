@@ -121,7 +121,10 @@ fn generated_msgids(book: &Path, scratch: &Path) -> anyhow::Result<BTreeSet<Stri
         gen_book.join("book.toml"),
         "[book]\ntitle = \"generated\"\n[build]\ncreate-missing = false\n",
     )?;
-    std::fs::write(gen_book.join("src/SUMMARY.md"), "[generated](generated.md)\n")?;
+    std::fs::write(
+        gen_book.join("src/SUMMARY.md"),
+        "[generated](generated.md)\n",
+    )?;
     let includes: String = pages
         .iter()
         .map(|page| format!("{{{{#include {}}}}}\n\n", page.display()))
