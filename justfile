@@ -30,6 +30,12 @@ run bin="" *args:
     echo "the programs are: $(echo $names | sed 's/ /, /g')" >&2
     exit 2
 
+# The socket lab: `just lab` lists the topics, `just lab inet` runs one (add --transcript for the book's form).
+[positional-arguments]
+[no-exit-message]
+lab *args:
+    @cargo run -q -p socket-lab -- "$@"
+
 # Run a lesson's server and client together on scripted input, both sides shown: `just demo tcp-echo` (no name: the list of lessons; add --transcript for the book's form).
 [no-exit-message]
 demo lesson="" *flags:

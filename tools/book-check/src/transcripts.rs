@@ -3,7 +3,9 @@
 //! Each file in `book/src/transcripts/` is the output of one run:
 //! `<lesson>.txt` of `demo <lesson> --transcript` (the lesson's server and
 //! client on scripted input, ports normalised), `pitfall-*.txt` of a run in
-//! [`crate::scenarios`]. The check runs them all again and compares; with
+//! [`crate::scenarios`], `lab-<topic>.txt` of `socket-lab <topic>
+//! --transcript` (one for every such file; `--write` also adds one for
+//! every topic `socket-lab` lists). The check runs them all again and compares; with
 //! `--write` (`just transcripts`) it rewrites the files instead, after
 //! running each twice to make sure the run is deterministic.
 
@@ -23,6 +25,7 @@ pub const LESSONS: &[&str] = &[
     "tcp-serial",
     "tcp-threaded",
     "tcp-select",
+    "tcp-async",
     "udp-echo",
     "udp-chat",
 ];
@@ -33,6 +36,8 @@ enum Source {
     Demo(&'static str),
     /// A run in `scenarios`; these need python3.
     Scenario(fn(&Env) -> anyhow::Result<String>),
+    /// `socket-lab <topic> --transcript`.
+    Lab(String),
 }
 
 fn sources() -> Vec<(String, Source)> {
@@ -78,14 +83,20 @@ pub fn check(book: &Path, bin_dir: &Path, write: bool) -> anyhow::Result<Verdict
         python,
     });
 
+    let socket_lab = bin_dir.join("socket-lab");
+    let mut all = sources();
+    all.extend(lab_sources(&dir, &socket_lab, write)?);
+
     let mut problems = Vec::new();
     let mut skipped = Vec::new();
+    let mut other_machine = Vec::new();
     let mut names = Vec::new();
-    for (name, source) in sources() {
+    for (name, source) in all {
         let file = dir.join(format!("{name}.txt"));
         names.push(file.clone());
         let make = || match &source {
             Source::Demo(lesson) => demo_transcript(&demo, lesson),
+            Source::Lab(topic) => lab_transcript(&socket_lab, topic),
             Source::Scenario(run) => match &env {
                 Some(env) => run(env),
                 None => bail!("python3 is not installed"),
@@ -126,6 +137,16 @@ pub fn check(book: &Path, bin_dir: &Path, write: bool) -> anyhow::Result<Verdict
         }
         match std::fs::read_to_string(&file) {
             Ok(saved) if saved == fresh => {}
+            // A lab topic whose branch depends on the machine (privileges,
+            // sysctls) prints the facts that decided it; a transcript made
+            // where they differ cannot be compared here.
+            Ok(saved) if machine_facts(&saved) != machine_facts(&fresh) => {
+                other_machine.push(format!(
+                    "{name} (stored where {:?}, here {:?})",
+                    machine_facts(&saved),
+                    machine_facts(&fresh)
+                ));
+            }
             Ok(saved) => problems.push(format!(
                 "{} no longer matches what the programs print ({}); \
                  run `just transcripts`, then reread the text around it",
@@ -146,18 +167,88 @@ pub fn check(book: &Path, bin_dir: &Path, write: bool) -> anyhow::Result<Verdict
             skipped.join(", ")
         )));
     }
-    Ok(Verdict::from(
-        problems,
-        format!(
-            "{} transcripts {}",
-            names.len(),
-            if write {
-                "written"
-            } else {
-                "match the programs"
+    let mut what = format!(
+        "{} transcripts {}",
+        names.len(),
+        if write {
+            "written"
+        } else {
+            "match the programs"
+        }
+    );
+    if !other_machine.is_empty() {
+        what.push_str(&format!(
+            "; not compared, made on a machine that takes another branch: {}",
+            other_machine.join("; ")
+        ));
+    }
+    Ok(Verdict::from(problems, what))
+}
+
+/// The lab's transcripts: one for every `lab-<topic>.txt` in `dir`; when
+/// writing, also one for every topic `socket-lab` lists.
+fn lab_sources(
+    dir: &Path,
+    socket_lab: &Path,
+    write: bool,
+) -> anyhow::Result<Vec<(String, Source)>> {
+    let mut topics: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    Some(name.strip_prefix("lab-")?.strip_suffix(".txt")?.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if !topics.is_empty() || write {
+        anyhow::ensure!(
+            socket_lab.is_file(),
+            "{} not found: build the workspace's programs first (cargo build --bins)",
+            socket_lab.display()
+        );
+    }
+    if write {
+        let run = process::run(
+            Command::new(socket_lab),
+            "socket-lab",
+            Duration::from_secs(30),
+        )?;
+        for line in run.stdout.lines() {
+            if let Some(topic) = line.split_whitespace().next() {
+                topics.push(topic.to_string());
             }
-        ),
-    ))
+        }
+    }
+    topics.sort();
+    topics.dedup();
+    Ok(topics
+        .into_iter()
+        .map(|topic| (format!("lab-{topic}"), Source::Lab(topic)))
+        .collect())
+}
+
+fn lab_transcript(socket_lab: &Path, topic: &str) -> anyhow::Result<String> {
+    let mut cmd = Command::new(socket_lab);
+    cmd.arg(topic).arg("--transcript");
+    let run = process::run(cmd, &format!("socket-lab {topic}"), Duration::from_secs(30))?;
+    if !run.success {
+        bail!(
+            "socket-lab {topic} --transcript failed ({}): {}",
+            run.status,
+            run.stderr.trim()
+        );
+    }
+    Ok(run.stdout)
+}
+
+/// The `this machine: ...` lines of a lab transcript.
+fn machine_facts(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.starts_with("this machine: "))
+        .collect()
 }
 
 /// Transcript files no run produces: left over from a renamed run.

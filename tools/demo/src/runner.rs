@@ -193,6 +193,10 @@ impl Runner {
                 self.marks.push(Mark::Ended(who.to_string()));
                 Ok(())
             }
+            Step::Interrupt { who } => {
+                interrupt(&mut self.proc(who)?.child)?;
+                self.wait_exit(who)
+            }
         }
     }
 
@@ -416,6 +420,22 @@ const DEMO: &str = "demo";
 /// What differs between runs, said at the end of every run.
 const VARIES: &str =
     "(from run to run the ports differ, and so may the order of lines the demo did not wait for)";
+
+/// Ctrl-C: SIGINT on Unix (through `kill`, as std has no signals). Windows
+/// has no signal to send another console program; it is stopped instead.
+fn interrupt(child: &mut Child) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .context("cannot run kill to send Ctrl-C (SIGINT)")?;
+        anyhow::ensure!(status.success(), "kill -INT failed: {status}");
+    }
+    #[cfg(not(unix))]
+    let _ = child.kill();
+    Ok(())
+}
 
 /// Sends each chunk of `stream` to the runner, then a `Closed` event.
 fn forward(key: Key, stream: Option<impl Read + Send + 'static>, tx: &Sender<Event>) {

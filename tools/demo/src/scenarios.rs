@@ -35,6 +35,9 @@ pub enum Step {
     Exit { who: &'static str },
     /// Stop a server that would run forever (Ctrl-C).
     Stop { who: &'static str },
+    /// Press Ctrl-C in `who`'s terminal (SIGINT), for a program that stops
+    /// gracefully, and wait for it to exit by itself.
+    Interrupt { who: &'static str },
 }
 
 use Step::*;
@@ -76,6 +79,7 @@ pub fn lesson(name: &str) -> Option<Scenario> {
         "tcp-serial" => (tcp_serial(), vec![("server", 7890)]),
         "tcp-threaded" => (tcp_threaded(), vec![("server", 9998)]),
         "tcp-select" => (tcp_select(), vec![("server", 9997)]),
+        "tcp-async" => (tcp_async(), vec![("server", 9996)]),
         "udp-echo" => (udp_echo(), vec![("server", 9000)]),
         "udp-chat" => (udp_chat(), vec![("zhangsan", 8081), ("lisi", 8082)]),
         _ => return None,
@@ -90,6 +94,7 @@ pub const LESSONS: &[&str] = &[
     "tcp-serial",
     "tcp-threaded",
     "tcp-select",
+    "tcp-async",
     "udp-echo",
     "udp-chat",
 ];
@@ -410,5 +415,46 @@ fn udp_chat() -> Vec<Step> {
         wait("lisi", "from ["),
         Stop { who: "zhangsan" },
         Stop { who: "lisi" },
+    ]
+}
+
+fn tcp_async() -> Vec<Step> {
+    vec![
+        start(
+            "server",
+            "tcp-async-server",
+            &["--port", "0"],
+            "just run tcp-async-server",
+        ),
+        start(
+            "client A",
+            "tcp-async-client",
+            &["--port", "{port:server}"],
+            "just run tcp-async-client",
+        ),
+        wait("client A", "message> "),
+        Type {
+            who: "client A",
+            text: "你好\n",
+        },
+        wait("client A", "[1] reply: "),
+        Note("A stays connected; B opens two connections, and the server's one thread serves all three"),
+        start(
+            "client B",
+            "tcp-async-client",
+            &["--port", "{port:server}", "--name", "小明", "--clients", "2", "-m", "在吗?", "-m", "再见"],
+            "just run tcp-async-client --name 小明 --clients 2 -m 在吗? -m 再见",
+        ),
+        Exit { who: "client B" },
+        wait_n("server", " now)", 5),
+        Type {
+            who: "client A",
+            text: "还在吗?\n",
+        },
+        wait_n("client A", "[1] reply: ", 2),
+        Note("Ctrl-C at the server: no new clients, A's connection is closed, the server exits 0"),
+        Interrupt { who: "server" },
+        CloseStdin { who: "client A" },
+        Exit { who: "client A" },
     ]
 }
