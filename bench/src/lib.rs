@@ -20,3 +20,4 @@ pub mod report;
 pub mod results;
 pub mod scale;
 pub mod server;
+pub mod tokio_echo;

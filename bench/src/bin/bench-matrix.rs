@@ -59,6 +59,11 @@ struct Cli {
     /// client that never reads).
     #[arg(long)]
     no_scale: bool,
+    /// Skip the matrix, run only the scale scenarios (with --json and
+    /// --book-dir elsewhere, so the book's tables are not replaced by a
+    /// partial run).
+    #[arg(long, conflicts_with = "no_scale")]
+    no_matrix: bool,
     /// Measure nothing: redraw the book's tables and chart from a results
     /// JSON written earlier (e.g. bench/results/latest.json).
     #[arg(long, value_name = "JSON", conflicts_with = "smoke")]
@@ -174,6 +179,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             built
         });
+    }
+    if cli.no_matrix {
+        plan.clear();
     }
     let cells = matrix::run(&options, &plan);
     let scale = if cli.no_scale {
