@@ -165,7 +165,7 @@ fn deadlines(smoke: bool) -> (Duration, Duration) {
     if smoke {
         (Duration::from_secs(5), Duration::from_secs(5))
     } else {
-        (Duration::from_secs(120), Duration::from_secs(60))
+        (Duration::from_secs(60), Duration::from_secs(30))
     }
 }
 
@@ -587,4 +587,106 @@ pub fn markdown(scale: Option<&Scale>) -> String {
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answered(n: usize, seconds: f64) -> Option<Phase> {
+        Some(Phase {
+            seconds,
+            answered: n,
+            errors: Default::default(),
+        })
+    }
+
+    fn storm_cell(server: &str, n: usize, seconds: f64, kib_per_conn: u64) -> StormCell {
+        StormCell {
+            server: server.into(),
+            backlog: None,
+            connections: n,
+            storm: answered(n, seconds),
+            round: answered(n, 0.2),
+            rss_before_kib: Some(3000),
+            rss_idle_kib: Some(3000 + kib_per_conn * n as u64),
+            rss_peak_kib: Some(3000 + kib_per_conn * n as u64),
+            threads: Some(1),
+            error: None,
+        }
+    }
+
+    fn hog_cell(server: &str, growth: u64, slowest_ms: f64) -> HogCell {
+        HogCell {
+            server: server.into(),
+            offered_bytes: HOG_BYTES,
+            sent_bytes: 8_000_000,
+            seconds: 3.0,
+            rounds: 300,
+            slowest_round_ms: slowest_ms,
+            errors: 0,
+            rss_before_kib: Some(3000),
+            rss_max_kib: Some(3000 + growth),
+            error: None,
+        }
+    }
+
+    fn passes(scale: &Scale) -> Vec<bool> {
+        targets(Some(scale)).iter().map(|t| t.pass).collect()
+    }
+
+    #[test]
+    fn every_target_is_judged_on_its_measurement() {
+        let n = CONNECTIONS;
+        let mut scale = Scale {
+            connections: n,
+            storms: vec![
+                storm_cell("tcp-threaded", n, 3.0, 10),
+                storm_cell("tcp-select", n, 0.5, 0),
+                storm_cell("tcp-async", n, 0.6, 2),
+            ],
+            backlog: vec![],
+            hogs: vec![
+                hog_cell("tcp-select", 64, 9.0),
+                hog_cell("tcp-async", 4, 5.0),
+            ],
+        };
+        // 3 x 0 errors, 2 x memory, 2 x storm time, 2 x never reads.
+        assert_eq!(passes(&scale), [true; 9]);
+        assert!((scale.storms[2].idle_kib_per_connection().unwrap() - 2.0).abs() < 1e-9);
+
+        // A slow storm, one error, 3 KiB per connection, a slow answer and
+        // a growing server: misses.
+        scale.storms[1].storm.as_mut().unwrap().seconds = 1.5;
+        scale.storms[0].round.as_mut().unwrap().answered = n - 1;
+        scale.storms[0]
+            .round
+            .as_mut()
+            .unwrap()
+            .errors
+            .insert("Connection reset by peer".into(), 1);
+        scale.storms[2] = storm_cell("tcp-async", n, 0.6, 3);
+        scale.hogs[0] = hog_cell("tcp-select", 64, 150.0);
+        scale.hogs[1] = hog_cell("tcp-async", 2048, 5.0);
+        assert_eq!(
+            passes(&scale),
+            [false, true, true, true, false, false, true, false, false]
+        );
+    }
+
+    #[test]
+    fn fewer_connections_or_nothing_measured_is_a_miss() {
+        let scale = Scale {
+            connections: 200,
+            storms: vec![storm_cell("tcp-select", 200, 0.01, 0)],
+            ..Scale::default()
+        };
+        assert!(passes(&scale).iter().all(|p| !p));
+        assert!(targets(None)
+            .iter()
+            .all(|t| !t.pass && t.measured == "not measured"));
+        assert!(markdown(None).contains("not run"));
+        let md = markdown(Some(&scale));
+        assert!(md.contains("| tcp-select | 0.01 s | 0.20 s | 0 |"), "{md}");
+    }
 }
