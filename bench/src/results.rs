@@ -396,10 +396,11 @@ pub fn markdown_tables(results: &Results) -> String {
     md += &pivot(results, Tcp, &TCP_SERVERS, &CLIENTS, rate_text);
     md += "\n**Same runs: latency p50 / p99**\n\n";
     md += &pivot(results, Tcp, &TCP_SERVERS, &CLIENTS, latency_text);
-    md += "\n**Same runs at 64 clients: CPU time per round trip** (from /proc: the \
+    md += "\n**At 64 clients: CPU time per round trip** (from /proc: the \
            server's own code, the kernel working for the server, the load generator)\n\n";
     let rows: Vec<Vec<String>> = TCP_SERVERS
         .iter()
+        .chain(&EVENT_SERVERS)
         .map(|&server| {
             let cost = results
                 .cell(Tcp, server, 64)
@@ -427,6 +428,13 @@ pub fn markdown_tables(results: &Results) -> String {
         ],
         &rows,
     );
+
+    md += "\n**One thread for all clients: the event loop (tcp-select, mio) and async \
+           (tcp-async, tokio) beside their minimal references, same runs: round trips per \
+           second, and latency p50 / p99**\n\n";
+    md += &pivot(results, Tcp, &EVENT_SERVERS, &EVENT_CLIENTS, rate_text);
+    md += "\n";
+    md += &pivot(results, Tcp, &EVENT_SERVERS, &EVENT_CLIENTS, latency_text);
 
     md += &format!(
         "\n**Serial vs threaded: all clients arrive at once, each has one conversation \
@@ -510,6 +518,10 @@ pub fn markdown_tables(results: &Results) -> String {
     md
 }
 
+/// A load average before the run above this means other work shared the
+/// machine.
+pub const BUSY_LOAD: f64 = 1.5;
+
 /// Where it ran (`book/src/benchmark/machine.md`).
 pub fn markdown_machine(results: &Results) -> String {
     let m = &results.machine;
@@ -523,6 +535,11 @@ pub fn markdown_machine(results: &Results) -> String {
         m.load_before, results.load_after
     );
     md += &format!("- CPUs: {}\n", results.pinning.describe());
+    if m.load_before > BUSY_LOAD {
+        md += "- **The machine was busy**: other programs were using its CPUs when the \
+               run started (the load average before it), so every number is noisier, and \
+               most likely lower, than on a quiet machine. Compare servers within this run.\n";
+    }
     md += &format!("- {}\n", results.note);
     md
 }
