@@ -151,7 +151,7 @@ fn bar_panel(
         (low, high)
     };
     // Room on the left for the names, on the right for the numbers.
-    let (from, to) = (low / 20.0, high * 8.0);
+    let (from, to) = (low / 40.0, high * 8.0);
     let rows = bars.len().max(1) as f64;
     let mut chart = ChartBuilder::on(area)
         .caption(caption, ("sans-serif", 18))
@@ -212,7 +212,8 @@ fn color(server: &str) -> RGBColor {
         "tcp-threaded" => RGBColor(213, 94, 0),
         "python-threaded" => RGBColor(0, 158, 115),
         "tcp-serial" => RGBColor(204, 121, 167),
-        // A lesson and its Python counterpart share a colour.
+        // Lessons 7 and 8 share a colour with their Python counterparts
+        // and their yardsticks.
         "tcp-select" | "python-select" | "mio-minimal" => RGBColor(86, 180, 233),
         "tcp-async" | "python-async" | "tokio-minimal" => RGBColor(230, 159, 0),
         _ => RGBColor(120, 120, 120),
