@@ -339,3 +339,71 @@ mod tests {
         assert_eq!(storm.error_count(), 3, "{storm:?}");
     }
 }
+
+#[cfg(test)]
+mod reference_server_tests {
+    //! The yardsticks echo, whole and in order, for a crowd at once, and a
+    //! client that never reads does not stall the others.
+
+    use super::*;
+    use std::thread;
+
+    fn mio_server() -> SocketAddr {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let listener = mio::net::TcpListener::from_std(listener);
+        thread::spawn(move || crate::mio_echo::serve(listener));
+        addr
+    }
+
+    fn tokio_server() -> SocketAddr {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                crate::tokio_echo::serve(listener).await
+            })
+        });
+        addr
+    }
+
+    fn crowd_and_a_client_that_never_reads(addr: SocketAddr) {
+        let deadline = Duration::from_secs(10);
+        let (mut crowd, storm) = Crowd::storm(addr, 300, deadline).unwrap();
+        assert_eq!((storm.answered, storm.error_count()), (300, 0), "{storm:?}");
+        // Fill the never-reading client's path until the kernel says stop.
+        let mut hog = std::net::TcpStream::connect(addr).unwrap();
+        hog.set_nonblocking(true).unwrap();
+        let chunk = vec![b'x'; 64 * 1024];
+        let started = Instant::now();
+        let mut blocked = false;
+        while !blocked && started.elapsed() < Duration::from_secs(5) {
+            match hog.write(&chunk) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => blocked = true,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert!(blocked, "the kernel never pushed back");
+        let round = crowd.round(Duration::from_secs(5)).unwrap();
+        assert_eq!((round.answered, round.error_count()), (300, 0), "{round:?}");
+        assert!(round.seconds < 2.0, "{round:?}");
+    }
+
+    #[test]
+    fn the_mio_yardstick_echoes_and_pushes_back() {
+        crowd_and_a_client_that_never_reads(mio_server());
+    }
+
+    #[test]
+    fn the_tokio_yardstick_echoes_and_pushes_back() {
+        crowd_and_a_client_that_never_reads(tokio_server());
+    }
+}
