@@ -42,6 +42,17 @@ demo lesson="" *flags:
     @cargo build -q --bins
     @cargo run -q -p demo -- {{ quote(lesson) }} {{flags}}
 
+# A faulty network between a UDP client and server: `just udp-relay --listen 127.0.0.1:9001 --to 127.0.0.1:9000 --plan ok,drop,late,ok,dup` (or --drop 0.2 --dup 0.1 --delay 0.1 --reorder --seed 7).
+[positional-arguments]
+[no-exit-message]
+udp-relay *args:
+    @cargo run -q -p udp-relay -- "$@"
+
+# Both UDP clients through the relay: 1,000 messages with 20% loss, 10% duplication, 10% delay; no answer may be misplaced.
+udp-relay-check:
+    cargo test -q -p udp-echo --test faults -- --ignored --nocapture
+    cargo test -q -p udp-chat --test faults -- --ignored --nocapture
+
 # Everything CI checks: formatting, clippy, every test, the exercises, the book and the benchmark smoke run.
 test: _book-tools lint test-rust test-exercises test-book test-bench
 
@@ -58,6 +69,6 @@ lint:
 test-rust:
     cargo test --workspace
 
-# Install the pinned tools: just, mdbook, mdbook-mermaid, and Chromium for the book's layout check (apt-get, as root).
+# Install the pinned tools: just, mdbook, mdbook-mermaid, mdbook-i18n-helpers; GNU gettext, Chromium and a CJK font for the book's checks (apt-get, as root).
 setup:
     scripts/install-tools.sh all

@@ -29,3 +29,39 @@ pub struct BacklogArg {
     #[arg(long, value_name = "N")]
     pub backlog: Option<NonZeroU32>,
 }
+
+/// The flags lessons 7 and 8's clients share: how many connections, the
+/// name in front of every message, and how long to wait for the server.
+#[derive(Args, Debug, Clone, PartialEq, Eq)]
+pub struct ClientsArgs {
+    /// How many connections to open, all driven from one thread.
+    #[arg(long, value_name = "N", default_value = "1")]
+    pub clients: NonZeroUsize,
+    /// The name put in front of every message, as in `老王:你好`.
+    #[arg(long, default_value = "老王")]
+    pub name: String,
+    /// Seconds to wait for the server (to connect, or to answer) before
+    /// giving up.
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = common::args::parse_seconds)]
+    pub timeout: std::time::Duration,
+}
+
+/// The lines every connection of a many-connection client sends, read
+/// from `input` before any connection opens: up to `exit` or the end of
+/// input. At a terminal, says first what to type.
+pub fn read_script(
+    input: &mut impl std::io::BufRead,
+    at_terminal: bool,
+) -> anyhow::Result<Vec<String>> {
+    if at_terminal {
+        eprintln!("type the messages, one per line, then Ctrl-D (Ctrl-Z on Windows)");
+    }
+    let mut lines = Vec::new();
+    while let Some(line) = common::input::read_line(input)? {
+        if line == "exit" {
+            break;
+        }
+        lines.push(line);
+    }
+    Ok(lines)
+}

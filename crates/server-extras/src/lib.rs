@@ -16,7 +16,8 @@
 //! - [`output`]: printing whole lines from many threads or tasks, without
 //!   gluing them onto an open prompt.
 //! - [`args`]: `--max-clients`, `--quiet` and `--backlog`, the same for
-//!   every server.
+//!   every server; `--clients`, `--name` and `--timeout` for lessons 7
+//!   and 8's clients, and reading the lines they all send.
 //!
 //! No socket call lives here. Accepting, reading, writing and closing stay
 //! in the lesson crates, where a learner reads them next to the Python; this
@@ -29,7 +30,7 @@ pub mod cap;
 pub mod lines;
 pub mod output;
 
-pub use args::{BacklogArg, ServerArgs};
+pub use args::{read_script, BacklogArg, ClientsArgs, ServerArgs};
 pub use cap::{Cap, Full, Place};
 pub use lines::{clients_text, Goodbye};
 pub use output::Output;

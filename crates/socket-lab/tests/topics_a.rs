@@ -3,9 +3,12 @@
 
 mod support;
 
+#[cfg(target_os = "linux")]
 use std::process::Command;
 
-use socket2::{Domain, Protocol, Socket, Type};
+#[cfg(target_os = "linux")]
+use socket2::Protocol;
+use socket2::{Domain, Socket, Type};
 use support::{assert_elsewhere, assert_in_order, lab, lab_transcript, line, python};
 
 #[test]
@@ -192,6 +195,7 @@ fn seqpacket_keeps_boundaries_and_reports_end_of_file() {
 }
 
 /// What the raw-icmp topic printed matches what this process may do.
+#[cfg(target_os = "linux")]
 fn assert_icmp_branches(out: &str, raw_allowed: bool, dgram_allowed: bool) {
     if raw_allowed {
         assert!(out.contains("this machine: raw sockets allowed"), "{out}");

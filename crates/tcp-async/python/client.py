@@ -97,11 +97,13 @@ async def main():
         return_exceptions=True)
     elapsed = time.monotonic() - started
     replies = sum(r for r in results if isinstance(r, int))
-    print("done: %s, %s in %.1f ms" % (
-        "1 client" if args.clients == 1 else "%d clients" % args.clients,
-        "1 reply" if replies == 1 else "%d replies" % replies,
-        elapsed * 1000))
     failed = [(n, r) for n, r in enumerate(results, 1) if isinstance(r, BaseException)]
+    # The summary, unless no connection got anywhere (the error says it all).
+    if len(failed) < args.clients:
+        print("done: %s, %s in %.1f ms" % (
+            "1 client" if args.clients == 1 else "%d clients" % args.clients,
+            "1 reply" if replies == 1 else "%d replies" % replies,
+            elapsed * 1000))
     if failed:
         n, err = failed[0]
         why = "timed out" if isinstance(err, asyncio.TimeoutError) else str(err)

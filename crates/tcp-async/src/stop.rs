@@ -44,12 +44,16 @@ impl Signals {
     }
 
     /// Waits for the first stop signal; returns its name, for the log.
-    pub async fn received(mut self) -> String {
+    pub async fn received(self) -> String {
         #[cfg(unix)]
         {
+            let Signals {
+                mut interrupt,
+                mut terminate,
+            } = self;
             tokio::select! {
-                _ = self.interrupt.recv() => "Ctrl-C (SIGINT)".to_string(),
-                _ = self.terminate.recv() => "SIGTERM".to_string(),
+                _ = interrupt.recv() => "Ctrl-C (SIGINT)".to_string(),
+                _ = terminate.recv() => "SIGTERM".to_string(),
             }
         }
         #[cfg(not(unix))]

@@ -5,10 +5,13 @@
 mod support;
 
 use std::io::Write;
+#[cfg(unix)]
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use testkit::{connect, read_exact_text, read_to_close, run, Proc};
+#[cfg(unix)]
+use testkit::read_to_close;
+use testkit::{connect, read_exact_text, run, Proc};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-async-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_tcp-async-client");
@@ -102,10 +105,7 @@ fn the_client_shows_a_refusal_clearly() {
     let two = run(CLIENT, &["--port", &port, "--clients", "2", "-m", "hi"], "")
         .assert_one_line_error("2 of 2 connections failed; the first: the server at");
     assert!(two.stdout.contains("[1] failed: the server at"), "{two:?}");
-    assert!(
-        two.stdout.contains("done: 2 clients, 0 replies in "),
-        "{two:?}"
-    );
+    assert!(!two.stdout.contains("done:"), "{two:?}");
     first.write_all(b"still here").unwrap();
     assert_eq!(read_exact_text(&mut first, 10), "still here");
 }

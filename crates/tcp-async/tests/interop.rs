@@ -3,10 +3,13 @@
 
 mod support;
 
+#[cfg(unix)]
 use std::io::Write;
 
 use common::LineSource;
-use testkit::{connect, read_exact_text, run, Proc};
+#[cfg(unix)]
+use testkit::{connect, read_exact_text};
+use testkit::{run, Proc};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-async-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_tcp-async-client");

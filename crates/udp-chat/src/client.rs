@@ -8,15 +8,21 @@
 //! refused" on Linux, but it talks to one address only and is a step away
 //! from the tutorial.) Unconnected, an offline contact simply never
 //! answers: after `--timeout` that is reported and the chat goes on.
+//!
+//! Nothing in a datagram says which message it answers, or that it is an
+//! answer at all: [`waiting`] shows each datagram as what it is (the answer,
+//! a late answer, a duplicate, a stranger's datagram) and only the current
+//! contact's answer ends the wait.
 
-use std::io::{self, BufRead, Write};
+use std::io::{BufRead, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use common::{advice, Encoding, LineSource};
+use common::{advice, Ledger, LineSource};
 use log::debug;
 
 use crate::contacts::{Contact, ContactBook};
+use crate::waiting::{self, Waited};
 use crate::{MAX_DATAGRAM, START_SERVER};
 
 // ANCHOR: socket
@@ -47,8 +53,8 @@ pub fn chat<R: BufRead>(
     out: &mut impl Write,
     warn: &mut impl Write,
 ) -> anyhow::Result<()> {
-    // The wait for an answer ends after `wait`: recvfrom() alone waits forever.
-    socket.set_read_timeout(Some(wait))?;
+    // What was sent to whom, so each datagram that arrives can be placed.
+    let mut ledger = Ledger::new();
     // ANCHOR: choose
     // 3. Choose whom to talk to. The tutorial checks the name only when a
     //    message is sent, and silently drops messages to an unknown name;
@@ -70,10 +76,13 @@ pub fn chat<R: BufRead>(
             continue;
         };
         // ANCHOR_END: choose
-        if !talk_to(&socket, book, contact, wait, typed, out, warn)? {
+        if !talk_to(&socket, book, contact, wait, &mut ledger, typed, out, warn)? {
             break; // end of input
         }
     }
+
+    // Answers still missing may only be late: give them one more timeout.
+    waiting::linger(&socket, book, wait, &mut ledger, out)?;
 
     // ANCHOR: close
     // 6. close(): dropping the socket closes it; no contact is told.
@@ -85,11 +94,13 @@ pub fn chat<R: BufRead>(
 
 /// Steps 4-5 for one contact, line after line, until `quit` (returns
 /// `true`: choose again) or the end of input (returns `false`).
+#[allow(clippy::too_many_arguments)]
 fn talk_to<R: BufRead>(
     socket: &UdpSocket,
     book: &ContactBook,
     contact: &Contact,
     wait: Duration,
+    ledger: &mut Ledger,
     typed: &mut LineSource<R>,
     out: &mut impl Write,
     warn: &mut impl Write,
@@ -106,7 +117,9 @@ fn talk_to<R: BufRead>(
 
         // ANCHOR: send
         // 4. sendto() the contact's address. It succeeds whether or not the
-        //    contact's server is running: UDP does not check.
+        //    contact's server is running: UDP does not check. What arrived
+        //    while the line was typed is shown first, labelled, so it is
+        //    never taken for this message's answer.
         if message.len() > MAX_DATAGRAM {
             anyhow::bail!(
                 "the message is {} bytes, but one UDP datagram carries at most \
@@ -114,8 +127,12 @@ fn talk_to<R: BufRead>(
                 message.len()
             );
         }
+        waiting::show_queued(socket, book, ledger, out)?;
         match socket.send_to(message.as_bytes(), contact.addr) {
-            Ok(sent) => debug!("send_to: {sent} bytes to {contact}"),
+            Ok(sent) => {
+                debug!("send_to: {sent} bytes to {contact}");
+                ledger.sent(contact.addr, message);
+            }
             Err(e) => {
                 writeln!(
                     warn,
@@ -128,40 +145,20 @@ fn talk_to<R: BufRead>(
         // ANCHOR_END: send
 
         // ANCHOR: recv
-        // 5. recvfrom(): the answer, from whoever sent it (a late answer of
-        //    another contact can arrive first: the sender is looked up), or
-        //    nothing within `wait`.
-        let mut buf = [0u8; MAX_DATAGRAM];
-        match socket.recv_from(&mut buf) {
-            Ok((n, from)) => {
-                debug!("recv_from: {n} bytes from {from}");
-                let text = Encoding::Utf8.decode_all(&buf[..n]);
-                match book.at(from) {
-                    Some(sender) => writeln!(out, "from {sender}: {text}")?,
-                    None => writeln!(out, "from [{from}]: {text}")?,
-                }
-            }
-            Err(e) if is_no_answer(&e) => {
-                debug!("recv_from: nothing within {wait:?} ({e})");
-                writeln!(
-                    warn,
-                    "warning: no answer from {contact} within {wait:?} (is {}'s server \
-                     running? start it with: {START_SERVER} --port {}; UDP does not \
-                     tell whether anything is listening)",
-                    contact.name,
-                    contact.addr.port()
-                )?;
-            }
-            Err(e) => return Err(advice::conversation(e, "receiving from", contact)),
+        // 5. recvfrom() until the contact answers or `wait` is over. A late
+        //    answer, a duplicate, another contact's or a stranger's datagram
+        //    is shown as such and does not end the wait (see `waiting`).
+        if waiting::wait_for_answer(socket, book, contact, wait, ledger, out)? == Waited::NoAnswer {
+            writeln!(
+                warn,
+                "warning: no answer from {contact} within {wait:?} (is {}'s server \
+                 running? start it with: {START_SERVER} --port {}; UDP does not \
+                 tell whether anything is listening)",
+                contact.name,
+                contact.addr.port()
+            )?;
         }
         // ANCHOR_END: recv
     }
     Ok(false)
-}
-
-/// A read timeout (`WouldBlock` on Unix, `TimedOut` on Windows), or the
-/// "port unreachable" Windows reports even on an unconnected socket.
-fn is_no_answer(err: &io::Error) -> bool {
-    use io::ErrorKind::*;
-    matches!(err.kind(), WouldBlock | TimedOut | ConnectionReset)
 }

@@ -15,12 +15,14 @@
 //!   goes on.
 //!
 //! The steps live in [`server`] and [`client`], numbered like the Python's
-//! comments; [`contacts`] is the address book. The binaries in `src/bin/`
+//! comments; [`contacts`] is the address book; [`waiting`] is the client's
+//! wait for an answer that UDP may lose, duplicate or delay. The binaries in `src/bin/`
 //! only parse arguments.
 
 pub mod client;
 pub mod contacts;
 pub mod server;
+pub mod waiting;
 
 /// The tutorial's first server port (张三); the others use 8082-8084.
 pub const DEFAULT_PORT: u16 = 8081;

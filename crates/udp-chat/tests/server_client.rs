@@ -155,8 +155,9 @@ fn unknown_contact_lists_the_known_ones_and_asks_again() {
 }
 
 #[test]
-fn an_answer_from_outside_the_book_is_shown_by_address() {
-    // The contact's server answers from a different socket.
+fn an_answer_from_another_address_is_shown_but_is_not_the_answer() {
+    // The contact's server answers from a different socket: nothing was
+    // sent there, so it is labelled, and the wait for 张三 goes on.
     let listening = udp_socket();
     let addr = listening.local_addr().unwrap();
     let stranger = udp_socket();
@@ -165,12 +166,16 @@ fn an_answer_from_outside_the_book_is_shown_by_address() {
         let (_, from) = receive(&listening);
         stranger.send_to(b"not me", from).unwrap();
     });
-    let (out, _) = chat(&book(&[("张三", addr)]), TIMEOUT, &["张三", "hi"]);
+    let wait = Duration::from_millis(300);
+    let (out, warn) = chat(&book(&[("张三", addr)]), wait, &["张三", "hi"]);
     peer.join().unwrap();
     assert!(
-        out.contains(&format!("from [{stranger_addr}]: not me")),
+        out.contains(&format!(
+            "not a reply (nothing was sent to that address) from [{stranger_addr}]: not me"
+        )),
         "{out}"
     );
+    assert!(warn.starts_with("warning: no answer from 张三"), "{warn}");
 }
 
 #[test]

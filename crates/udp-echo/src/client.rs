@@ -15,14 +15,20 @@
 //! datagram, so the client reports it (one line on `warn`) and goes on with
 //! the next line. Exit status 0 means the input was all sent, not that every
 //! datagram was answered.
+//!
+//! Nothing in a datagram ties an answer to its question, so the client does
+//! not take "the next datagram" as the answer: [`waiting`] shows each
+//! datagram as what it is (the answer, a late answer, a duplicate, or not a
+//! reply at all) and waits for the real answer until its own timeout.
 
-use std::io::{self, BufRead, Write};
+use std::io::{BufRead, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::time::Duration;
 
-use common::{advice, args::host_port, Encoding, LineSource};
+use common::{advice, args::host_port, Ledger, LineSource};
 use log::debug;
 
+use crate::waiting::{self, Waited};
 use crate::{DEFAULT_PORT, MAX_DATAGRAM, START_SERVER};
 
 // ANCHOR: socket
@@ -61,8 +67,8 @@ pub fn talk<R: BufRead>(
         out,
         "sending to {server} (UDP: no connection, nothing is checked before sending)"
     )?;
-    // The wait for an answer ends after `wait`: recvfrom() alone waits forever.
-    socket.set_read_timeout(wait)?;
+    // What was sent, so each datagram that comes back can be placed.
+    let mut ledger = Ledger::new();
     while let Some(line) = typed.prompt(out, "message> ")? {
         if line == "quit" {
             break;
@@ -73,7 +79,9 @@ pub fn talk<R: BufRead>(
 
         // ANCHOR: send
         // 3. sendto(): one line, one datagram, addressed to the server. It
-        //    "succeeds" whether or not anything is listening there.
+        //    "succeeds" whether or not anything is listening there. What
+        //    arrived since the last wait (late answers, duplicates) is shown
+        //    first, so it is never taken for this line's answer.
         if line.len() > MAX_DATAGRAM {
             anyhow::bail!(
                 "the message is {} bytes, but one UDP datagram carries at most \
@@ -81,28 +89,28 @@ pub fn talk<R: BufRead>(
                 line.len()
             );
         }
+        if wait.is_some() {
+            waiting::show_queued(&socket, server, &mut ledger, out)?;
+        }
         let sent = socket
             .send_to(line.as_bytes(), server)
             .map_err(|e| advice::conversation(e, "sending to", server))?;
         debug!("send_to: {sent} bytes to {server}");
+        ledger.sent(server, &line);
         // ANCHOR_END: send
 
         // ANCHOR: recv
-        // 4. recvfrom(): the answer and who sent it, or nothing in time.
-        //    Nothing ties an answer to its question: an answer that comes
-        //    after the timeout is read as the answer to the NEXT line.
+        // 4. recvfrom() until the answer comes or `wait` is over. Nothing in
+        //    a datagram says which message it answers: a late answer or a
+        //    duplicate of an earlier one is shown as such, and the wait goes
+        //    on (an echo is placed by its content; see `waiting`).
         let Some(wait) = wait else {
             continue; // --no-reply: seed 001's client never waits
         };
-        let mut buf = [0u8; MAX_DATAGRAM];
-        match socket.recv_from(&mut buf) {
-            Ok((n, from)) => {
-                debug!("recv_from: {n} bytes from {from}");
-                let text = Encoding::Utf8.decode_all(&buf[..n]);
-                writeln!(out, "reply from {from}: {text}")?;
-            }
-            Err(e) if is_timeout(&e) => {
-                debug!("recv_from: nothing within {wait:?}");
+        match waiting::wait_for_answer(&socket, server, wait, &mut ledger, out)? {
+            Waited::Answered => {}
+            Waited::TimedOut => {
+                debug!("recv_from: no answer within {wait:?}");
                 writeln!(
                     warn,
                     "warning: no answer from {server} within {wait:?} (UDP does not \
@@ -112,15 +120,19 @@ pub fn talk<R: BufRead>(
                 )?;
             }
             // Windows reports the ICMP "port unreachable" even without connect().
-            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => writeln!(
+            Waited::Unreachable => writeln!(
                 warn,
                 "warning: no answer from {server}: nothing is listening there \
                  (start it with: {})",
                 start_server(server)
             )?,
-            Err(e) => return Err(advice::conversation(e, "receiving from", server)),
         }
         // ANCHOR_END: recv
+    }
+
+    // Answers still missing may only be late: give them one more timeout.
+    if let Some(wait) = wait {
+        waiting::linger(&socket, server, wait, &mut ledger, out)?;
     }
 
     // ANCHOR: close
@@ -138,14 +150,6 @@ fn start_server(server: SocketAddr) -> String {
         DEFAULT_PORT => START_SERVER.to_string(),
         port => format!("{START_SERVER} --port {port}"),
     }
-}
-
-/// A read timeout shows as `WouldBlock` on Unix and `TimedOut` on Windows.
-fn is_timeout(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
 }
 
 /// `host:port` to one socket address; an unknown host is one clear line.

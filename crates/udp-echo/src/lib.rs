@@ -14,10 +14,12 @@
 //!   sender. `--no-reply` sends without waiting, like 001's client.
 //!
 //! The steps live in [`server`] and [`client`], numbered like the Python's
-//! comments. The binaries in `src/bin/` only parse arguments.
+//! comments; [`waiting`] is the client's wait for an answer that UDP may
+//! lose, duplicate or delay. The binaries in `src/bin/` only parse arguments.
 
 pub mod client;
 pub mod server;
+pub mod waiting;
 
 /// The tutorial's port (seed 002; seed 001's pair uses 10000).
 pub const DEFAULT_PORT: u16 = 9000;

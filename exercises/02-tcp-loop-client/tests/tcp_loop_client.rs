@@ -33,11 +33,15 @@ fn talk_sends_each_line_and_collects_the_replies() {
     let (listener, addr) = listener();
     let server = echo_server(listener);
     let replies = talk(connect(addr), &["hello", "你好", "third"]).expect("talk failed");
-    assert_eq!(replies, ["echo: hello", "echo: 你好", "echo: third"]);
+    assert_eq!(
+        replies,
+        ["echo: hello", "echo: 你好", "echo: third"],
+        "one reply per line, in order; each line sent as it is (nothing added, not even \\n)"
+    );
     assert_eq!(
         server.join(),
         ["hello", "你好", "third"],
-        "what the server got"
+        "what the server got: each line as it is, nothing added"
     );
 }
 
@@ -45,7 +49,10 @@ fn talk_sends_each_line_and_collects_the_replies() {
 fn talk_skips_empty_lines() {
     let (listener, addr) = listener();
     let server = echo_server(listener);
-    let replies = talk(connect(addr), &["", "a", "", "b"]).expect("talk failed");
+    let replies = talk(connect(addr), &["", "a", "", "b"]).expect(
+        "talk failed: an empty line sends zero bytes, that is nothing at all, so no reply \
+         ever comes; skip empty lines",
+    );
     assert_eq!(replies, ["echo: a", "echo: b"]);
     assert_eq!(server.join(), ["a", "b"]);
 }
@@ -55,7 +62,11 @@ fn talk_stops_at_quit_without_sending_it() {
     let (listener, addr) = listener();
     let server = echo_server(listener);
     let replies = talk(connect(addr), &["a", "quit", "never sent"]).expect("talk failed");
-    assert_eq!(replies, ["echo: a"]);
+    assert_eq!(
+        replies,
+        ["echo: a"],
+        "`quit` ends the conversation: no reply to it, nor to anything after it"
+    );
     assert_eq!(
         server.join(),
         ["a"],
@@ -86,6 +97,13 @@ fn talk_reports_a_server_that_closes_instead_of_replying() {
     let talking = spawn("talk", move || talk(connect(addr), &["hello", "more"]));
     let result = talking.join();
     assert_eq!(server.join(), "hello");
-    let err = result.expect_err("the server closed without replying: that is an error");
-    assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{err}");
+    let err = result.expect_err(
+        "the server closed without replying (a read of 0 bytes): that is an error, \
+         not an empty reply",
+    );
+    assert_eq!(
+        err.kind(),
+        ErrorKind::UnexpectedEof,
+        "a read of 0 bytes means the server closed: say so with UnexpectedEof ({err})"
+    );
 }

@@ -3,8 +3,9 @@
 use exercise_support as support;
 
 use std::io::Write;
+use std::time::Duration;
 
-use support::{connect, expect_text, listener, read_to_close, spawn};
+use support::{connect, expect_text, listener, read_exactly, read_to_close, spawn};
 use welcome_and_quit::{serve, serve_client, ACK, WELCOME};
 
 /// Runs `serve_client` for the next client of a fresh listener.
@@ -25,7 +26,12 @@ fn the_welcome_comes_first() {
     let (addr, server) = one_client();
     let mut client = connect(addr);
     // Before the client says anything.
-    expect_text(&mut client, WELCOME);
+    let welcome = read_exactly(
+        &mut client,
+        WELCOME.len(),
+        "the welcome before the client says anything (does the server read first?)",
+    );
+    assert_eq!(String::from_utf8_lossy(&welcome), WELCOME);
     client.write_all(b"q").unwrap();
     server.join().expect("serve_client failed");
 }
@@ -50,7 +56,11 @@ fn q_ends_the_conversation_and_closes_the_connection() {
     expect_text(&mut client, WELCOME);
     client.write_all(b"q").unwrap();
     let rest = read_to_close(&mut client);
-    assert!(rest.is_empty(), "nothing is sent after q, got {rest:?}");
+    assert!(
+        rest.is_empty(),
+        "nothing is sent after q (q is not answered), got {:?}",
+        String::from_utf8_lossy(&rest)
+    );
     assert!(
         server.join().unwrap().is_empty(),
         "q itself is not a message"
@@ -75,6 +85,13 @@ fn serve_serves_clients_one_after_another() {
     let (listener, addr) = listener();
     let server = spawn("serve", move || serve(&listener, 2));
     for name in ["first", "second"] {
+        if name == "second" {
+            assert!(
+                server.still_running_after(Duration::from_millis(300)),
+                "serve returned after the first client: it serves `clients` clients, \
+                 one after the other"
+            );
+        }
         let mut client = connect(addr);
         expect_text(&mut client, WELCOME);
         client.write_all(name.as_bytes()).unwrap();

@@ -21,19 +21,26 @@ fn lookup_finds_a_contact() {
         ("张三", addr("127.0.0.1:8081")),
         ("李四", addr("127.0.0.1:8082")),
     ]);
-    assert_eq!(book.lookup("李四"), Ok(addr("127.0.0.1:8082")));
+    assert_eq!(
+        book.lookup("李四"),
+        Ok(addr("127.0.0.1:8082")),
+        "every contact is found, not only the first"
+    );
     assert_eq!(book.lookup("张三"), Ok(addr("127.0.0.1:8081")));
 }
 
 #[test]
 fn lookup_of_an_unknown_name_lists_the_known_ones() {
+    // Not in sorted order (张 < 李 < 王 in Unicode): the book's order is kept.
     let book = Contacts::new(&[
-        ("张三", addr("127.0.0.1:8081")),
         ("李四", addr("127.0.0.1:8082")),
+        ("王五", addr("127.0.0.1:8083")),
+        ("张三", addr("127.0.0.1:8081")),
     ]);
     assert_eq!(
         book.lookup("小明"),
-        Err("unknown contact 小明; known: 张三, 李四".to_string())
+        Err("unknown contact 小明; known: 李四, 王五, 张三".to_string()),
+        "the message names every known contact, in the book's order"
     );
 }
 
@@ -47,7 +54,8 @@ fn send_and_wait_returns_the_contacts_answer() {
         String::from_utf8_lossy(&buf[..n]).into_owned()
     });
     let (me, _) = udp_socket();
-    let answer = send_and_wait(&me, contact_addr, "在吗?", LIMIT).expect("send_and_wait failed");
+    let answer = send_and_wait(&me, contact_addr, "在吗?", LIMIT)
+        .expect("send_and_wait failed (the socket is not connected: send_to() the contact)");
     assert_eq!(answer.as_deref(), Some("你好!"));
     assert_eq!(peer.join(), "在吗?");
 }
@@ -67,7 +75,11 @@ fn datagrams_from_strangers_are_ignored() {
     let (me, _) = udp_socket();
     let answer = send_and_wait(&me, contact_addr, "hi", LIMIT).expect("send_and_wait failed");
     peer.join();
-    assert_eq!(answer.as_deref(), Some("the real answer"));
+    assert_eq!(
+        answer.as_deref(),
+        Some("the real answer"),
+        "only a datagram FROM the contact is its answer: check who sent each one"
+    );
 }
 
 #[test]
@@ -81,7 +93,8 @@ fn strangers_do_not_restart_the_clock() {
         thread::spawn(move || {
             let (stranger, _) = udp_socket();
             let started = Instant::now();
-            while !stop.load(Ordering::Relaxed) && started.elapsed() < LIMIT {
+            // 3 s at most: well past the 300 ms limit, well within LIMIT.
+            while !stop.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(3) {
                 let _ = stranger.send_to(b"spam", me_addr);
                 thread::sleep(Duration::from_millis(50));
             }
@@ -96,8 +109,14 @@ fn strangers_do_not_restart_the_clock() {
     stop.store(true, Ordering::Relaxed);
     spammer.join().unwrap();
     assert_eq!(answer.expect("no answer is not an error"), None);
+    // Margins for timers and a busy machine; the spam goes on for 5 s.
     assert!(
-        waited < Duration::from_secs(2),
+        waited >= Duration::from_millis(250),
+        "gave up after {waited:?}, before the 300 ms limit: a stranger's datagram is not \
+         the contact's answer, nor a reason to stop waiting for it"
+    );
+    assert!(
+        waited < Duration::from_millis(1500),
         "waited {waited:?} for a 300 ms limit: does every stranger's datagram restart the wait?"
     );
 }

@@ -19,7 +19,9 @@ fn pair() -> (TcpStream, TcpStream) {
 
 fn all_frames(r: &mut impl Read) -> Vec<Vec<u8>> {
     let mut frames = Vec::new();
-    while let Some(frame) = read_frame(r).expect("read_frame failed") {
+    while let Some(frame) =
+        read_frame(r).expect("read_frame failed (the end between two frames is Ok(None))")
+    {
         frames.push(frame);
     }
     frames
@@ -30,7 +32,11 @@ fn a_frame_is_a_big_endian_length_then_the_payload() {
     let mut sent = Vec::new();
     write_frame(&mut sent, b"hi").unwrap();
     write_frame(&mut sent, "你".as_bytes()).unwrap();
-    assert_eq!(sent, [0, 0, 0, 2, b'h', b'i', 0, 0, 0, 3, 0xe4, 0xbd, 0xa0]);
+    assert_eq!(
+        sent,
+        [0, 0, 0, 2, b'h', b'i', 0, 0, 0, 3, 0xe4, 0xbd, 0xa0],
+        "the length comes first, 4 bytes, big-endian (to_be_bytes): network byte order"
+    );
 }
 
 /// Records every `write` call, so a test can see how a frame was handed to
@@ -64,7 +70,8 @@ fn a_frame_goes_out_in_one_write() {
 #[test]
 fn write_frame_refuses_an_oversized_payload() {
     let mut sent = Vec::new();
-    let err = write_frame(&mut sent, &vec![0u8; MAX_FRAME + 1]).unwrap_err();
+    let err = write_frame(&mut sent, &vec![0u8; MAX_FRAME + 1])
+        .expect_err("a payload over MAX_FRAME must be refused");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(sent.is_empty(), "nothing is sent");
 }
@@ -87,8 +94,14 @@ fn a_frame_split_byte_by_byte_is_whole() {
     let mut sent = Vec::new();
     write_frame(&mut sent, "你好, world".as_bytes()).unwrap();
     write_frame(&mut sent, b"second").unwrap();
-    let frames = all_frames(&mut Pieces::bytewise(&sent));
-    assert_eq!(frames, ["你好, world".as_bytes(), b"second"]);
+    let mut stream = Pieces::bytewise(&sent);
+    let partly = "one read() may return part of a frame: read until all of it is there \
+                  (read_exact)";
+    for expected in ["你好, world".as_bytes(), b"second"] {
+        let frame = read_frame(&mut stream).unwrap_or_else(|e| panic!("{partly}: {e}"));
+        assert_eq!(frame.as_deref(), Some(expected), "{partly}");
+    }
+    assert_eq!(read_frame(&mut stream).unwrap(), None, "then the clean end");
 }
 
 #[test]
@@ -97,7 +110,11 @@ fn an_empty_frame_is_a_message_not_the_end() {
     write_frame(&mut sent, b"").unwrap();
     write_frame(&mut sent, b"after").unwrap();
     let mut stream = Pieces::new(&[&sent]);
-    assert_eq!(read_frame(&mut stream).unwrap(), Some(vec![]));
+    assert_eq!(
+        read_frame(&mut stream).expect("read_frame failed"),
+        Some(vec![]),
+        "a frame of length 0 is an empty message, not the end of the stream"
+    );
     assert_eq!(read_frame(&mut stream).unwrap(), Some(b"after".to_vec()));
     assert_eq!(read_frame(&mut stream).unwrap(), None, "then the clean end");
 }
@@ -105,18 +122,26 @@ fn an_empty_frame_is_a_message_not_the_end() {
 #[test]
 fn the_end_inside_a_frame_is_an_error() {
     // Half a header.
-    let err = read_frame(&mut Pieces::new(&[&[0, 0]])).unwrap_err();
+    let err = read_frame(&mut Pieces::new(&[&[0, 0]]))
+        .expect_err("the stream ended inside a header: that is an error, not a clean end");
     assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{err}");
     // A header claiming 10 bytes, and only 3.
-    let err = read_frame(&mut Pieces::new(&[&[0, 0, 0, 10], b"abc"])).unwrap_err();
+    let err = read_frame(&mut Pieces::new(&[&[0, 0, 0, 10], b"abc"]))
+        .expect_err("the stream ended inside a payload: that is an error, not a shorter frame");
     assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{err}");
 }
 
 #[test]
 fn a_huge_claimed_length_is_refused() {
     // 0xffffffff: 4 GiB claimed, none sent.
-    let err = read_frame(&mut Pieces::new(&[&[0xff, 0xff, 0xff, 0xff]])).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidData, "{err}");
+    let err = read_frame(&mut Pieces::new(&[&[0xff, 0xff, 0xff, 0xff]]))
+        .expect_err("a header claiming more than MAX_FRAME must be refused");
+    assert_eq!(
+        err.kind(),
+        ErrorKind::InvalidData,
+        "a header claiming more than MAX_FRAME is InvalidData, refused before reading \
+         (or allocating) anything ({err})"
+    );
 }
 
 #[test]

@@ -24,7 +24,11 @@ fn join_welcomes_and_counts_the_members() {
     let room = Room::new();
     let (mut a, a_server, a_addr) = member(&listener, addr);
     let (mut b, b_server, b_addr) = member(&listener, addr);
-    assert_eq!(room.join(a_addr, a_server).expect("join failed"), 1);
+    assert_eq!(
+        room.join(a_addr, a_server).expect("join failed"),
+        1,
+        "the count includes the newcomer"
+    );
     assert_eq!(read_line(&mut a), format!("welcome {a_addr}, 1 here\n"));
     assert_eq!(room.join(b_addr, b_server).expect("join failed"), 2);
     assert_eq!(read_line(&mut b), format!("welcome {b_addr}, 2 here\n"));
@@ -49,7 +53,11 @@ fn broadcast_reaches_everyone_but_the_sender() {
     assert_eq!(read_line(&mut clients[2].0), format!("{a}: hello 大家\n"));
     // The sender's next line is B's, not its own.
     room.broadcast(b, "hi A");
-    assert_eq!(read_line(&mut clients[0].0), format!("{b}: hi A\n"));
+    assert_eq!(
+        read_line(&mut clients[0].0),
+        format!("{b}: hi A\n"),
+        "a line goes to everyone but its sender"
+    );
 }
 
 #[test]
@@ -62,6 +70,7 @@ fn leave_removes_a_member() {
     room.join(b_addr, b_server).unwrap();
     read_line(&mut a);
     read_line(&mut b);
+    // A joined first: leaving removes A, whatever its place in the room.
     room.leave(a_addr);
     assert_eq!(room.len(), 1);
     room.broadcast(b_addr, "is anyone there?");
@@ -70,7 +79,7 @@ fn leave_removes_a_member() {
     let rest = read_to_close(&mut a);
     assert!(
         rest.is_empty(),
-        "a member who left got {:?}",
+        "a member who left got {:?}: leave removes the member at that address",
         String::from_utf8_lossy(&rest)
     );
     room.leave(a_addr); // leaving twice is harmless
@@ -92,7 +101,7 @@ fn a_member_whose_connection_is_gone_is_dropped() {
     while room.len() == 2 {
         assert!(
             Instant::now() < deadline,
-            "the gone member was never dropped"
+            "the gone member was never dropped: a member whose write fails leaves the room"
         );
         room.broadcast(a_addr, "ping");
         thread::sleep(Duration::from_millis(20));
@@ -172,4 +181,71 @@ fn lines_from_many_clients_at_once_never_interleave() {
     }
     drop(clients);
     server.join().expect("serve failed");
+}
+
+#[test]
+fn a_gone_member_in_the_middle_does_not_cost_the_next_one_a_line() {
+    let (listener, addr) = listener();
+    let room = Room::new();
+    let (mut a, a_server, a_addr) = member(&listener, addr);
+    let (gone, gone_server, gone_addr) = member(&listener, addr);
+    let (mut c, c_server, c_addr) = member(&listener, addr);
+    // The gone member is in the middle of the room, not at its end.
+    room.join(a_addr, a_server).unwrap();
+    room.join(gone_addr, gone_server).unwrap();
+    room.join(c_addr, c_server).unwrap();
+    read_line(&mut a);
+    read_line(&mut c);
+    drop(gone);
+    let deadline = Instant::now() + LIMIT;
+    let mut sent = 0;
+    while room.len() == 3 {
+        assert!(
+            Instant::now() < deadline,
+            "the gone member was never dropped"
+        );
+        room.broadcast(a_addr, &format!("ping {sent}"));
+        sent += 1;
+        thread::sleep(Duration::from_millis(20));
+    }
+    room.broadcast(a_addr, &format!("ping {sent}"));
+    sent += 1;
+    for i in 0..sent {
+        assert_eq!(
+            read_line(&mut c),
+            format!("{a_addr}: ping {i}\n"),
+            "the member after the gone one missed a line: removing from a list while \
+             walking it by index skips the next member (retain_mut keeps the walk right)"
+        );
+    }
+}
+
+#[test]
+fn a_member_whose_connection_resets_does_not_stop_the_server() {
+    let (listener, addr) = listener();
+    let room = Arc::new(Room::new());
+    let server = spawn("serve", move || serve(&listener, room, 3));
+    let mut a = connect(addr);
+    read_line(&mut a);
+    // The second member closes with its welcome unread: the system answers
+    // such a close with a reset (RST), so its thread's read fails with
+    // ConnectionReset, and serve_client returns that error.
+    let rude = connect(addr);
+    let mut byte = [0u8; 1];
+    assert_eq!(rude.peek(&mut byte).expect("the welcome arrives"), 1);
+    drop(rude);
+    // Time for its thread to read the reset: a broadcast written to it
+    // first would take the error, and the thread would see a plain end.
+    thread::sleep(Duration::from_millis(300));
+    let mut b = connect(addr);
+    read_line(&mut b);
+    a.write_all(b"still here\n").unwrap();
+    let a_addr = a.local_addr().unwrap();
+    assert_eq!(read_line(&mut b), format!("{a_addr}: still here\n"));
+    drop(a);
+    drop(b);
+    server.join().expect(
+        "serve failed after one member's connection was reset: a member's error must not \
+         stop the server (is there a `?` on what a thread returned?)",
+    );
 }

@@ -4,6 +4,8 @@ use exercise_support as support;
 
 use std::io::{ErrorKind, Write};
 use std::net::TcpStream;
+use std::thread;
+use std::time::Duration;
 
 use graceful_shutdown::{Server, BYE};
 use support::{connect, listener, read_line, read_to_close, spawn};
@@ -40,8 +42,17 @@ fn connected_clients_are_told_and_closed() {
     echo(&mut b, "你好 from b");
     let stopping = spawn("shutdown", move || server.shutdown());
     // Each gets the goodbye, then the end of the connection.
-    assert_eq!(String::from_utf8_lossy(&read_to_close(&mut a)), BYE);
-    assert_eq!(String::from_utf8_lossy(&read_to_close(&mut b)), BYE);
+    let bye = "the goodbye, then the end of the connection";
+    assert_eq!(
+        String::from_utf8_lossy(&read_to_close(&mut a)),
+        BYE,
+        "{bye}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&read_to_close(&mut b)),
+        BYE,
+        "{bye}"
+    );
     assert_eq!(stopping.join().expect("shutdown failed"), 2);
 }
 
@@ -50,9 +61,10 @@ fn nobody_can_connect_after_shutdown() {
     let server = start();
     let addr = server.addr();
     echo(&mut connect(addr), "before");
-    spawn("shutdown", move || server.shutdown())
-        .join()
-        .expect("shutdown failed");
+    spawn("shutdown", move || server.shutdown()).join().expect(
+        "shutdown failed: the client has left; telling it goodbye or shutting its connection \
+         down may fail, and must not stop the shutdown",
+    );
     let err = TcpStream::connect(addr).expect_err("the listener must be closed");
     assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
 }
@@ -75,12 +87,28 @@ fn the_wake_up_connection_is_not_counted_as_a_client() {
 fn clients_that_left_early_do_not_hold_up_shutdown() {
     let server = start();
     let addr = server.addr();
+    // One leaves cleanly...
     let mut gone = connect(addr);
     echo(&mut gone, "bye");
     drop(gone);
+    // ...one leaves with its echo unread: the system answers such a close
+    // with a reset (RST), so its thread ends with ConnectionReset and
+    // writing to it fails.
+    let mut rude = connect(addr);
+    rude.write_all(b"bye\n").unwrap();
+    let mut byte = [0u8; 1];
+    assert_eq!(rude.peek(&mut byte).expect("the echo arrives"), 1);
+    drop(rude);
+    // Time for its thread to read the reset: if the goodbye were written
+    // first, that write would take the error, and the thread would see a
+    // plain end of the connection instead.
+    thread::sleep(Duration::from_millis(300));
     let mut stays = connect(addr);
     echo(&mut stays, "still here");
-    let stopping = spawn("shutdown", move || server.shutdown());
+    let served = spawn("shutdown", move || server.shutdown()).join().expect(
+        "shutdown failed: a client that already left (its connection closed, or reset) \
+         cannot be told goodbye, and that must not stop the shutdown",
+    );
+    assert_eq!(served, 3, "three clients were served");
     assert_eq!(String::from_utf8_lossy(&read_to_close(&mut stays)), BYE);
-    assert_eq!(stopping.join().expect("shutdown failed"), 2);
 }

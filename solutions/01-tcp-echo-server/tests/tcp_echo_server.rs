@@ -2,12 +2,42 @@
 
 use exercise_support as support;
 
-use std::io::Write;
-use std::net::Ipv4Addr;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Ipv4Addr, TcpStream};
 use std::thread;
 
-use support::{connect, expect_text, read_to_close, spawn};
+use support::{connect, read_to_close, spawn, LIMIT};
 use tcp_echo_server::{bind, serve_one, BUF_SIZE};
+
+/// Reads the echo of `sent`, saying what probably went wrong when it does
+/// not come: the connection closed first, or nothing came in time.
+#[track_caller]
+fn expect_echo(client: &mut TcpStream, sent: &str) {
+    let closed = format!(
+        "the connection closed without an echo of {sent:?}: did the read get 0 bytes? \
+         A buffer of length 0 (Vec::with_capacity) reads nothing"
+    );
+    let mut got = Vec::new();
+    let mut buf = [0u8; 256];
+    while got.len() < sent.len() {
+        match client.read(&mut buf) {
+            Ok(0) if got.is_empty() => panic!("{closed}"),
+            Err(e) if got.is_empty() && e.kind() == ErrorKind::ConnectionReset => {
+                panic!("{closed}")
+            }
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => panic!(
+                "no echo of {sent:?} within {LIMIT:?} while the client keeps the connection \
+                 open (got {:?}): does serve_one wait for the client to close, like \
+                 read_to_end() or read_to_string()?",
+                String::from_utf8_lossy(&got)
+            ),
+            Err(e) => panic!("no echo of {sent:?}: {e}"),
+        }
+    }
+    assert_eq!(String::from_utf8_lossy(&got), sent, "the echo");
+}
 
 #[test]
 fn bind_listens_on_loopback_on_a_port_the_system_picks() {
@@ -27,7 +57,7 @@ fn serve_one_echoes_one_message_then_closes() {
     let mut client = connect(addr);
     client.write_all("ping 你好".as_bytes()).unwrap();
     // The echo, then the end of the connection.
-    expect_text(&mut client, "ping 你好");
+    expect_echo(&mut client, "ping 你好");
     let rest = read_to_close(&mut client);
     assert!(rest.is_empty(), "only the echo, got {rest:?} after it");
     let message = server.join().expect("serve_one returned an error");
@@ -43,7 +73,7 @@ fn serve_one_answers_after_one_read_without_waiting_for_the_close() {
     client.write_all(b"hello").unwrap();
     // The client keeps the connection open: a server that reads until the
     // client closes (read_to_end) would never answer.
-    expect_text(&mut client, "hello");
+    expect_echo(&mut client, "hello");
     drop(client);
     assert_eq!(server.join().unwrap(), "hello");
 }
@@ -89,7 +119,8 @@ fn serve_one_shows_invalid_utf8_lossily_and_echoes_the_bytes() {
     assert_eq!(
         read_to_close(&mut client),
         b"ok \xff end",
-        "the same bytes back"
+        "the same bytes back: echo the bytes received, not the text made of them \
+         (from_utf8_lossy turns an invalid byte into U+FFFD)"
     );
     assert_eq!(server.join().unwrap(), "ok \u{FFFD} end");
 }

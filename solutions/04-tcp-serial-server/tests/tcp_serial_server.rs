@@ -3,10 +3,23 @@
 use exercise_support as support;
 
 use std::io::Write;
+use std::net::TcpStream;
 use std::time::Duration;
 
-use support::{connect, expect_nothing, expect_text, listener, read_to_close, spawn};
+use support::{connect, expect_nothing, expect_text, listener, read_to_close, spawn, LIMIT};
 use tcp_serial_server::{serve, serve_client, REPLY};
+
+/// Sends `message`, waits until the reply has arrived (`peek` does not
+/// consume it), then closes with the reply unread: the system answers such
+/// a close with a reset (RST), so the server's next read fails with
+/// `ConnectionReset` instead of returning 0.
+fn send_then_reset(mut client: TcpStream, message: &str) {
+    client.write_all(message.as_bytes()).unwrap();
+    let mut byte = [0u8; 1];
+    let n = client.peek(&mut byte).expect("the reply arrives");
+    assert_eq!(n, 1, "the reply arrives");
+    drop(client);
+}
 
 #[test]
 fn serve_client_answers_every_message() {
@@ -21,7 +34,10 @@ fn serve_client_answers_every_message() {
         expect_text(&mut client, REPLY);
     }
     drop(client);
-    assert_eq!(server.join().expect("serve_client failed"), 3);
+    let answered = server.join().expect(
+        "serve_client failed: a client that closes (a read of 0 bytes) is done, not an error",
+    );
+    assert_eq!(answered, 3, "three messages were answered");
 }
 
 #[test]
@@ -36,6 +52,12 @@ fn serve_client_once_answers_one_message_then_closes() {
     let mut client = connect(addr);
     client.write_all(b"only").unwrap();
     expect_text(&mut client, REPLY);
+    // The client stays: with `once`, serve_client returns without it leaving.
+    assert!(
+        !server.still_running_after(LIMIT),
+        "with `once`, serve_client closes after the first answer, but it is still \
+         waiting for more"
+    );
     assert_eq!(server.join().expect("serve_client failed"), 1);
     assert!(
         read_to_close(&mut client).is_empty(),
@@ -93,4 +115,26 @@ fn serve_once_closes_each_client_after_one_answer() {
         assert!(read_to_close(&mut client).is_empty());
     }
     assert_eq!(server.join().expect("serve failed"), [1, 1]);
+}
+
+#[test]
+fn a_client_that_resets_does_not_stop_the_server() {
+    let (listener, addr) = listener();
+    let server = spawn("serve", move || serve(&listener, 2, false));
+    send_then_reset(connect(addr), "hello");
+    // Still serving: the next client is accepted and answered.
+    assert!(
+        server.still_running_after(Duration::from_millis(500)),
+        "serve stopped after one client's connection was reset: one client's error must \
+         not stop the server (is there a `?` or an unwrap() on serve_client's result?)"
+    );
+    let mut next = connect(addr);
+    next.write_all(b"after the reset").unwrap();
+    expect_text(&mut next, REPLY);
+    drop(next);
+    assert_eq!(
+        server.join().expect("serve failed"),
+        [0, 1],
+        "the client that reset counts as 0"
+    );
 }

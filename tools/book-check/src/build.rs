@@ -52,8 +52,34 @@ impl Drop for OutDir {
     }
 }
 
-/// Builds `book` into `out`; every warning or error line is a problem.
-pub fn check(book: &Path, out: &Path) -> anyhow::Result<Verdict> {
+/// Builds the English book into `out` and the translation into
+/// `out/zh-CN/`, as `just book-build` does; one verdict for both.
+pub fn check_both(book: &Path, out: &Path) -> anyhow::Result<Verdict> {
+    let english = check_lang(book, out, None)?;
+    let chinese = check_lang(book, &out.join(crate::i18n::LANG), Some(crate::i18n::LANG))?;
+    Ok(match (english, chinese) {
+        (Verdict::Pass(en), Verdict::Pass(zh)) => {
+            Verdict::Pass(format!("English: {en}; {}: {zh}", crate::i18n::LANG))
+        }
+        (en, zh) => {
+            let mut problems = Vec::new();
+            for (name, verdict) in [("English", en), (crate::i18n::LANG, zh)] {
+                match verdict {
+                    Verdict::Fail(found) => {
+                        problems.extend(found.into_iter().map(|p| format!("{name}: {p}")))
+                    }
+                    Verdict::Skip(why) => problems.push(format!("{name}: not built: {why}")),
+                    Verdict::Pass(_) => {}
+                }
+            }
+            Verdict::Fail(problems)
+        }
+    })
+}
+
+/// Builds `book` into `out` in `language` (`None`: the book's own,
+/// English); every warning or error line is a problem.
+pub fn check_lang(book: &Path, out: &Path, language: Option<&str>) -> anyhow::Result<Verdict> {
     let mdbook = process::which("mdbook").context(
         "mdbook is not installed; install the pinned version with: just setup \
          (or scripts/install-tools.sh book)",
@@ -62,6 +88,13 @@ pub fn check(book: &Path, out: &Path) -> anyhow::Result<Verdict> {
     cmd.arg("build").arg(book).arg("--dest-dir").arg(out);
     // No colours: the log levels must be plain text to be found.
     cmd.env("NO_COLOR", "1").env("CLICOLOR", "0");
+    if let Some(language) = language {
+        // mdbook's config from the environment: book.language.
+        cmd.env("MDBOOK_BOOK__LANGUAGE", language);
+        if language == crate::i18n::LANG {
+            cmd.env("MDBOOK_BOOK__TITLE", crate::i18n::TITLE);
+        }
+    }
     let run = process::run(cmd, "mdbook build", Duration::from_secs(300))?;
 
     let mut problems: Vec<String> = run

@@ -8,6 +8,11 @@
 //! mermaid diagrams are opened too, and every diagram must have become an
 //! SVG (offline: the book ships mermaid.min.js).
 //!
+//! Every probed page, and both books' first pages, must also show the
+//! language picker, leading to the same page in the other book. The
+//! Chinese pages need a CJK font on the machine, or Chromium draws boxes:
+//! `fc-list :lang=zh` must find one (`just setup` installs one).
+//!
 //! The book itself carries no test code: the probe exists only in the
 //! temporary copy. Without Chromium the check is skipped, saying why, except
 //! under `CI=true`, where it fails.
@@ -42,6 +47,8 @@ window.addEventListener("load", () => setTimeout(() => {
       lines.push(`column ${i} ${lang} ${r.left} ${r.top} ${r.right} ${r.bottom} ${shown} ${chars}`);
     }
   });
+  const picker = document.getElementById("language-picker");
+  lines.push(picker ? `picker ${picker.href}` : "picker missing");
   document.querySelectorAll("pre.mermaid").forEach((d, i) => {
     lines.push(`diagram ${i} ${d.querySelector("svg") ? "svg" : "none"}`);
   });
@@ -50,23 +57,27 @@ window.addEventListener("load", () => setTimeout(() => {
 </script>
 "#;
 
-/// The page Chromium opens: the probed copy in an iframe of exactly the
-/// viewport size, and the probe's report written into `<pre>`. (Headless
-/// Chromium will not make a window narrower than 500px; an iframe gives
-/// the page a true 390px viewport, media queries included. The message
+/// The page Chromium opens: the probed copy in one iframe per viewport,
+/// each of exactly that size, side by side, and each probe's report
+/// appended to `<pre>` (headless Chromium will not make a window narrower
+/// than 500px; an iframe gives the page a true 390px viewport, media
+/// queries included, and one browser start serves every width. The report
 /// goes through `postMessage` because file:// pages cannot read each
-/// other's DOM.)
+/// other's DOM).
 const FRAME: &str = r#"<!DOCTYPE html>
-<html><body style="margin:0">
-<iframe src="PAGE" style="border:0;display:block;width:WIDTHpx;height:HEIGHTpx"></iframe>
+<html><body style="margin:0;display:flex;align-items:flex-start;gap:8px">
+FRAMES
 <pre id="layout-probe"></pre>
 <script>
 window.addEventListener("message", (e) => {
-  document.getElementById("layout-probe").textContent = e.data;
+  document.getElementById("layout-probe").textContent += e.data + "\n=====\n";
 });
 </script>
 </body></html>
 "#;
+
+/// One iframe of [`FRAME`].
+const IFRAME: &str = r#"<iframe src="PAGE" style="border:0;display:block;flex:none;width:WIDTHpx;height:HEIGHTpx"></iframe>"#;
 
 /// Runs the browser checks on the built book at `out`.
 pub fn check(out: &Path) -> anyhow::Result<Verdict> {
@@ -80,6 +91,25 @@ pub fn check(out: &Path) -> anyhow::Result<Verdict> {
     };
     let mut columns = Vec::new();
     let mut diagrams = Vec::new();
+    let mut problems = Vec::new();
+    let translated = out.join(crate::i18n::LANG);
+    if translated.is_dir() {
+        match cjk_fonts() {
+            Some(0) => {
+                let why = "no CJK font is installed (fc-list :lang=zh finds none): the Chinese \
+                           book would show boxes; install one with: just setup \
+                           (Debian: apt-get install fonts-wqy-microhei)";
+                if in_ci() {
+                    problems.push(why.to_string());
+                } else {
+                    println!("book-check layout: note: {why}");
+                }
+            }
+            Some(_) => {}
+            None => println!("book-check layout: note: fc-list not found; CJK fonts not checked"),
+        }
+    }
+    let mut pickers = vec![out.join("index.html"), translated.join("index.html")];
     for page in links::html_files(out)? {
         let html = std::fs::read_to_string(&page)?;
         if page.ends_with("print.html") {
@@ -96,14 +126,18 @@ pub fn check(out: &Path) -> anyhow::Result<Verdict> {
         bail!("no page has side-by-side listings (class=\"side-by-side\") to check");
     }
 
-    let mut problems = Vec::new();
     let mut blocks = 0;
+    let mut picked = 0;
+    let sizes: Vec<(u32, u32)> = VIEWPORTS.iter().map(|v| (v.1, v.2)).collect();
     for page in &columns {
         let name = page.strip_prefix(out).unwrap_or(page).display().to_string();
-        for &(viewport, width, height, side_by_side) in VIEWPORTS {
-            let facts = probe(&browser, page, width, height)
-                .with_context(|| format!("{name} at {width}px"))?;
-            let found = check_columns(&facts, width, side_by_side);
+        let seen = probe(&browser, page, &sizes).with_context(|| name.clone())?;
+        for (&(viewport, width, _, side_by_side), facts) in VIEWPORTS.iter().zip(&seen) {
+            if side_by_side {
+                problems.extend(check_picker(out, page, facts));
+                picked += 1;
+            }
+            let found = check_columns(facts, width, side_by_side);
             if side_by_side {
                 blocks += facts.columns.len() / 2;
             }
@@ -115,9 +149,19 @@ pub fn check(out: &Path) -> anyhow::Result<Verdict> {
         }
     }
     let mut drawn = 0;
+    pickers.retain(|p| p.is_file() && !columns.contains(p) && !diagrams.contains(p));
+    for page in &pickers {
+        let name = page.strip_prefix(out).unwrap_or(page).display().to_string();
+        let facts = probe(&browser, page, &[(1280, 900)]).with_context(|| name.clone())?;
+        problems.extend(check_picker(out, page, &facts[0]));
+        picked += 1;
+    }
     for page in &diagrams {
         let name = page.strip_prefix(out).unwrap_or(page).display().to_string();
-        let facts = probe(&browser, page, 1280, 900).with_context(|| name.clone())?;
+        let facts = probe(&browser, page, &[(1280, 900)]).with_context(|| name.clone())?;
+        let facts = &facts[0];
+        problems.extend(check_picker(out, page, facts));
+        picked += 1;
         for (i, svg) in facts.diagrams.iter().enumerate() {
             if *svg {
                 drawn += 1;
@@ -130,10 +174,51 @@ pub fn check(out: &Path) -> anyhow::Result<Verdict> {
         problems,
         format!(
             "{} pages, {blocks} column pairs side by side at 1280px and stacked at 390px; \
-             {drawn} diagrams drawn",
+             {drawn} diagrams drawn; the language picker right on {picked} pages",
             columns.len()
         ),
     ))
+}
+
+/// How many fonts `fc-list` finds for Chinese; `None` without fontconfig.
+fn cjk_fonts() -> Option<usize> {
+    let fc_list = process::which("fc-list")?;
+    let mut cmd = Command::new(fc_list);
+    cmd.args([":lang=zh", "family"]);
+    let run = process::run(cmd, "fc-list", Duration::from_secs(30)).ok()?;
+    Some(run.stdout.lines().filter(|l| !l.trim().is_empty()).count())
+}
+
+/// The picker on `page` (as the probe saw it) must lead to the same page
+/// in the other book: `zh-CN/x.html` for `x.html` and back.
+pub fn check_picker(out: &Path, page: &Path, facts: &Facts) -> Vec<String> {
+    let name = page.strip_prefix(out).unwrap_or(page);
+    let Some(href) = &facts.picker else {
+        return vec![format!("{}: no language picker", name.display())];
+    };
+    let lang = crate::i18n::LANG;
+    let expected = match name.strip_prefix(lang) {
+        Ok(english) => out.join(english),
+        Err(_) => out.join(lang).join(name),
+    };
+    // The probe ran on a copy, `x.probe.html`, so the picker named that.
+    let target = href
+        .strip_prefix("file://")
+        .map(|p| {
+            p.split('#')
+                .next()
+                .unwrap_or(p)
+                .replace(".probe.html", ".html")
+        })
+        .map(PathBuf::from);
+    match target {
+        Some(target) if target == expected && target.is_file() => Vec::new(),
+        _ => vec![format!(
+            "{}: the language picker leads to {href}, not to {}",
+            name.display(),
+            expected.strip_prefix(out).unwrap_or(&expected).display()
+        )],
+    }
 }
 
 fn find_browser() -> Option<PathBuf> {
@@ -166,7 +251,7 @@ pub struct Column {
 }
 
 /// What the probe reported for one page at one size.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Facts {
     /// The viewport the page really had: (width, height).
     pub viewport: (u32, u32),
@@ -176,27 +261,37 @@ pub struct Facts {
     pub missing: Vec<String>,
     /// For each diagram: was it drawn as an SVG?
     pub diagrams: Vec<bool>,
+    /// Where the language picker leads (an absolute URL), if there is one.
+    pub picker: Option<String>,
 }
 
-fn probe(browser: &Path, page: &Path, width: u32, height: u32) -> anyhow::Result<Facts> {
+/// Opens `page` once, in one frame per `(width, height)`, and returns what
+/// the probe saw in each, in the same order.
+fn probe(browser: &Path, page: &Path, sizes: &[(u32, u32)]) -> anyhow::Result<Vec<Facts>> {
     let html = std::fs::read_to_string(page)?;
     let at = html.rfind("</body>").context("the page has no </body>")?;
     let copy = page.with_extension("probe.html");
     std::fs::write(&copy, format!("{}{PROBE}{}", &html[..at], &html[at..]))?;
-    let frame = page.with_extension(format!("frame-{width}.html"));
+    let frame = page.with_extension("frame.html");
     let copy_name = copy
         .file_name()
         .context("the page has no file name")?
         .to_string_lossy();
-    std::fs::write(
-        &frame,
-        FRAME
-            .replace("PAGE", &copy_name)
-            .replace("WIDTH", &width.to_string())
-            .replace("HEIGHT", &height.to_string()),
-    )?;
+    let frames: Vec<String> = sizes
+        .iter()
+        .map(|(width, height)| {
+            IFRAME
+                .replace("PAGE", &copy_name)
+                .replace("WIDTH", &width.to_string())
+                .replace("HEIGHT", &height.to_string())
+        })
+        .collect();
+    std::fs::write(&frame, FRAME.replace("FRAMES", &frames.join("\n")))?;
+    // The window holds every frame, side by side, with a margin.
+    let window_width: u32 = sizes.iter().map(|(w, _)| w + 8).sum::<u32>() + 40;
+    let window_height = sizes.iter().map(|(_, h)| *h).max().unwrap_or(900) + 40;
 
-    let profile = page.with_extension(format!("profile-{width}"));
+    let profile = page.with_extension("profile");
     let mut cmd = Command::new(browser);
     cmd.args([
         "--headless",
@@ -212,12 +307,7 @@ fn probe(browser: &Path, page: &Path, width: u32, height: u32) -> anyhow::Result
         "--virtual-time-budget=10000",
     ])
     .arg(format!("--user-data-dir={}", profile.display()))
-    // The window is a little larger than the frame, which sets the size.
-    .arg(format!(
-        "--window-size={},{}",
-        width.max(500) + 40,
-        height + 40
-    ))
+    .arg(format!("--window-size={window_width},{window_height}"))
     .arg("--dump-dom")
     .arg(format!("file://{}", frame.display()));
     let run = process::run(cmd, "chromium", Duration::from_secs(120));
@@ -232,7 +322,27 @@ fn probe(browser: &Path, page: &Path, width: u32, height: u32) -> anyhow::Result
             tail(&run.stderr, 5)
         );
     };
-    parse_facts(report)
+    let all: Vec<Facts> = report
+        .split("=====")
+        .filter(|r| !r.trim().is_empty())
+        .map(parse_facts)
+        .collect::<anyhow::Result<_>>()?;
+    // Each report names its viewport; put them in the order asked for.
+    sizes
+        .iter()
+        .map(|(width, _)| {
+            all.iter()
+                .find(|f| f.viewport.0 == *width)
+                .cloned()
+                .with_context(|| {
+                    format!(
+                        "no probe report from the {width}px frame (got {:?}); stderr ends: {}",
+                        all.iter().map(|f| f.viewport).collect::<Vec<_>>(),
+                        tail(&run.stderr, 5)
+                    )
+                })
+        })
+        .collect()
 }
 
 /// The text of `<pre id="layout-probe">` in the dumped DOM.
@@ -264,6 +374,8 @@ pub fn parse_facts(report: &str) -> anyhow::Result<Facts> {
                 chars: chars.parse()?,
             }),
             ["diagram", _, drawn] => facts.diagrams.push(*drawn == "svg"),
+            ["picker", "missing"] => facts.picker = None,
+            ["picker", href] => facts.picker = Some(href.to_string()),
             _ => return Err(bad()),
         }
     }

@@ -83,10 +83,21 @@ pub fn check(out: &Path) -> anyhow::Result<Verdict> {
                 );
             }
             if !ids[&target].contains(&fragment) {
+                // In the translated book a heading's id comes from its
+                // translated text, unless the English heading names its id.
+                let translated = name.starts_with(crate::i18n::LANG);
                 problems.push(format!(
-                    "{}: link `{href}`: no heading or element with id `{fragment}` in {}",
+                    "{}: link `{href}`: no heading or element with id `{fragment}` in {}{}",
                     name.display(),
-                    target.strip_prefix(out).unwrap_or(&target).display()
+                    target.strip_prefix(out).unwrap_or(&target).display(),
+                    if translated {
+                        format!(
+                            " (give the English heading its id, `## Title {{#{fragment}}}`, \
+                             so both languages keep it)"
+                        )
+                    } else {
+                        String::new()
+                    }
                 ));
             }
         }

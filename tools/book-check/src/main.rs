@@ -3,7 +3,8 @@
 //! The book must never drift from the code, so each rule is a check that
 //! fails loudly:
 //!
-//! - `build`: mdbook builds it with zero warnings or errors;
+//! - `build`: mdbook builds it, in English and in Simplified Chinese
+//!   (`zh-CN/`), with zero warnings or errors;
 //! - `includes`: every `{{#include file:anchor}}` names a file and an anchor
 //!   that exist and yield non-empty text (mdbook silently includes nothing
 //!   for a missing anchor);
@@ -12,15 +13,22 @@
 //! - `transcripts`: the program runs shown in the book are what the programs
 //!   print today (`--write` regenerates them: `just transcripts`);
 //! - `layout`: headless Chromium shows Python and Rust side by side at
-//!   desktop width, stacked at phone width, and the diagrams render.
+//!   desktop width, stacked at phone width, the diagrams render and the
+//!   language picker leads to the same page in the other language;
+//! - `i18n`: the Chinese catalogue (`book/po/zh-CN.po`) translates every
+//!   message of today's English book, none fuzzy, and every page exists
+//!   in both books (`translate` refreshes the catalogue: `just
+//!   book-translate`).
 //!
 //! `all` runs them all on one build and reports every failure, not just the
 //! first.
 
 mod build;
+mod i18n;
 mod includes;
 mod layout;
 mod links;
+mod po;
 mod process;
 mod scenarios;
 mod transcripts;
@@ -50,7 +58,7 @@ enum Command {
         #[command(flatten)]
         bins: BinDir,
     },
-    /// mdbook builds the book with zero warnings and errors.
+    /// mdbook builds the book, English and zh-CN, with zero warnings and errors.
     Build,
     /// Every {{#include}} resolves to a file and anchor with non-empty text.
     Includes,
@@ -66,6 +74,10 @@ enum Command {
     },
     /// Headless Chromium: columns side by side on desktop, stacked on a phone.
     Layout,
+    /// The zh-CN catalogue is complete, none fuzzy, in step with the English.
+    I18n,
+    /// Refresh po/messages.pot and merge it into po/zh-CN.po; list what is left to translate.
+    Translate,
 }
 
 /// Where the lesson binaries and `demo` are.
@@ -142,7 +154,7 @@ fn run(cli: &Cli) -> anyhow::Result<bool> {
     match &cli.command {
         Command::Build => {
             let out = build::OutDir::new(book)?;
-            ok &= report("build", build::check(book, out.path()));
+            ok &= report("build", build::check_both(book, out.path()));
         }
         Command::Includes => ok &= report("includes", includes::check(book)),
         Command::Links => {
@@ -157,16 +169,24 @@ fn run(cli: &Cli) -> anyhow::Result<bool> {
             let out = built(book)?;
             ok &= report("layout", layout::check(out.path()));
         }
+        Command::I18n => {
+            ok &= report("i18n", i18n::check(book));
+            let out = built(book)?;
+            ok &= report("i18n pages", i18n::pages(out.path()));
+        }
+        Command::Translate => ok &= i18n::translate(book)?,
         Command::All { bins } => {
             let out = build::OutDir::new(book)?;
-            let built_ok = report("build", build::check(book, out.path()));
+            let built_ok = report("build", build::check_both(book, out.path()));
             ok &= built_ok;
             ok &= report("includes", includes::check(book));
+            ok &= report("i18n", i18n::check(book));
             if built_ok {
                 ok &= report("links", links::check(out.path()));
+                ok &= report("i18n pages", i18n::pages(out.path()));
                 ok &= report("layout", layout::check(out.path()));
             } else {
-                println!("book-check links, layout: not run (the build failed)");
+                println!("book-check links, i18n pages, layout: not run (the build failed)");
             }
             let bin_dir = bins.resolve()?;
             ok &= report("transcripts", transcripts::check(book, &bin_dir, false));
@@ -178,7 +198,7 @@ fn run(cli: &Cli) -> anyhow::Result<bool> {
 /// Builds the book for a check that reads the HTML; a failed build is an error.
 fn built(book: &Path) -> anyhow::Result<build::OutDir> {
     let out = build::OutDir::new(book)?;
-    if let Verdict::Fail(problems) = build::check(book, out.path())? {
+    if let Verdict::Fail(problems) = build::check_both(book, out.path())? {
         anyhow::bail!(
             "the book does not build cleanly:\n  {}",
             problems.join("\n  ")

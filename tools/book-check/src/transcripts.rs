@@ -28,6 +28,7 @@ pub const LESSONS: &[&str] = &[
     "tcp-async",
     "udp-echo",
     "udp-chat",
+    "udp-faults",
 ];
 
 /// How one transcript is made.

@@ -18,8 +18,8 @@ use clap::Parser;
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
-    /// The lesson: tcp-echo, tcp-loop, tcp-serial, tcp-threaded, udp-echo, udp-chat, ...
-    /// (nothing: the list).
+    /// The lesson: tcp-echo, tcp-loop, tcp-serial, tcp-threaded, tcp-select,
+    /// tcp-async, udp-echo, udp-chat (nothing: the list).
     #[arg(default_value = "")]
     lesson: String,
 

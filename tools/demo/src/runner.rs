@@ -248,8 +248,9 @@ impl Runner {
         self.open_streams.insert(who.to_string(), 2);
         self.procs.insert(who.to_string(), Proc { child, stdin });
         self.order.push(who.to_string());
-        // A server's first line names its port; remember it for the clients.
-        if bin.ends_with("-server") {
+        // A server's (or the relay's) first line names its port; remember it
+        // for the clients.
+        if bin.ends_with("-server") || bin == "udp-relay" {
             self.wait_for(who, "listening on ", 1)?;
             let first = self.stdout_of(who).lines().next().unwrap_or("").to_string();
             let port = first
@@ -499,7 +500,25 @@ impl Normaliser {
             }
         }
         out.push_str(rest);
-        without_elapsed_time(out)
+        without_elapsed_time(self.fixed_after(&out, "--port "))
+    }
+
+    /// `--port PORT` in advice: a server's real port becomes its usual one.
+    fn fixed_after(&self, line: &str, prefix: &str) -> String {
+        let mut out = String::with_capacity(line.len());
+        let mut rest = line;
+        while let Some(at) = rest.find(prefix) {
+            let (before, after) = rest.split_at(at + prefix.len());
+            out.push_str(before);
+            let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+            match digits.parse::<u16>().ok().and_then(|p| self.fixed.get(&p)) {
+                Some(fixed) => out.push_str(&fixed.to_string()),
+                None => out.push_str(&digits),
+            }
+            rest = &after[digits.len()..];
+        }
+        out.push_str(rest);
+        out
     }
 
     fn map(&mut self, port: u16) -> u16 {
@@ -607,6 +626,8 @@ mod tests {
         );
         assert_eq!(n.apply("no port 127.0.0.1."), "no port 127.0.0.1.");
         assert_eq!(n.apply("named 127.0.0.1:8083"), "named 127.0.0.1:8083");
+        assert_eq!(n.apply("run it --port 41234"), "run it --port 9999");
+        assert_eq!(n.apply("run it --port 8083"), "run it --port 8083");
         assert_eq!(
             n.apply("done: 2 clients, 4 replies in 12.5 ms"),
             "done: 2 clients, 4 replies in … ms"

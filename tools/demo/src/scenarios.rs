@@ -82,6 +82,7 @@ pub fn lesson(name: &str) -> Option<Scenario> {
         "tcp-async" => (tcp_async(), vec![("server", 9996)]),
         "udp-echo" => (udp_echo(), vec![("server", 9000)]),
         "udp-chat" => (udp_chat(), vec![("zhangsan", 8081), ("lisi", 8082)]),
+        "udp-faults" => (udp_faults(), vec![("server", 9000), ("relay", 9001)]),
         _ => return None,
     };
     Some(Scenario { steps, ports })
@@ -97,6 +98,7 @@ pub const LESSONS: &[&str] = &[
     "tcp-async",
     "udp-echo",
     "udp-chat",
+    "udp-faults",
 ];
 
 fn tcp_echo() -> Vec<Step> {
@@ -415,6 +417,54 @@ fn udp_chat() -> Vec<Step> {
         wait("lisi", "from ["),
         Stop { who: "zhangsan" },
         Stop { who: "lisi" },
+    ]
+}
+
+/// udp-echo through the faulty relay: one answer lost, one held back past
+/// the client's wait, one delivered twice. The client shows each for what
+/// it is, and no answer is shown against the wrong message.
+fn udp_faults() -> Vec<Step> {
+    vec![
+        start(
+            "server",
+            "udp-echo-server",
+            &["--port", "0"],
+            "just run udp-echo-server",
+        ),
+        Note("the relay forwards to the server; its plan is for the answers, one fate each"),
+        start(
+            "relay",
+            "udp-relay",
+            &[
+                "--listen",
+                "127.0.0.1:0",
+                "--to",
+                "127.0.0.1:{port:server}",
+                "--plan",
+                "ok,drop,late,ok,dup,ok,ok",
+                "--hold",
+                "0.6",
+            ],
+            "just udp-relay --listen 127.0.0.1:9001 --to 127.0.0.1:9000 --plan ok,drop,late,ok,dup,ok,ok --hold 0.6",
+        ),
+        Note("the client sends to the relay and waits 0.4 s for each answer"),
+        start(
+            "client",
+            "udp-echo-client",
+            &["--port", "{port:relay}", "--timeout", "0.4"],
+            "just run udp-echo-client --port 9001 --timeout 0.4",
+        ),
+        wait("client", "message> "),
+        Note("m2's answer will be lost, m3's held past its wait (the client waits for it once more at the end), m5's sent twice"),
+        Type {
+            who: "client",
+            text: "m1\nm2\nm3\nm4\nm5\nm6\nm7\n",
+        },
+        CloseStdin { who: "client" },
+        Exit { who: "client" },
+        wait("relay", "released after"),
+        Stop { who: "relay" },
+        Stop { who: "server" },
     ]
 }
 

@@ -138,6 +138,9 @@ pub fn generate(solution_dir: &Path) -> Result<(Files, usize)> {
     let mut files = Files::new();
     let mut regions = 0;
     for (path, bytes) in read_crate(solution_dir)? {
+        if path.starts_with(crate::wrong::DIR) {
+            continue; // the wrong solutions are the checker's, not the learner's
+        }
         let in_src = path.starts_with("src") && path.extension().is_some_and(|e| e == "rs");
         let text = String::from_utf8_lossy(&bytes);
         if in_src {

@@ -29,6 +29,7 @@ mod run;
 mod start;
 mod state;
 mod verify;
+mod wrong;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

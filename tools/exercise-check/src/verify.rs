@@ -6,7 +6,8 @@
 //! 2. rustfmt is happy with both workspaces;
 //! 3. clippy `-D warnings` is happy with the solutions;
 //! 4. every solution passes all its tests;
-//! 5. every untouched exercise compiles, and fails its tests quickly.
+//! 5. every untouched exercise compiles, and fails its tests quickly;
+//! 6. every wrong solution compiles, and fails its tests (see [`crate::wrong`]).
 
 use std::path::Path;
 use std::process::Command;
@@ -34,6 +35,9 @@ pub fn verify(layout: &Layout, limits: Limits) -> Result<bool> {
         "every untouched exercise compiles and fails its tests",
         || crates(layout, true, limits),
     );
+    ok &= step("every wrong solution fails its tests", || {
+        crate::wrong::check(layout, limits)
+    });
     say!(
         "\n{}",
         if ok {

@@ -16,6 +16,15 @@ use tcp_select::DEFAULT_PORT;
 #[command(version)]
 // This server's default backlog is its own (DEFAULT_BACKLOG), not mio's.
 #[command(mut_arg("backlog", |arg| arg.help(BACKLOG_HELP)))]
+// Nobody types answers here (see `run`): the shared help of --reply and
+// --echo speaks of the terminal, so say what this server does instead.
+#[command(mut_arg("reply", |arg| arg.help(
+    "Answer every message with TEXT instead of the message itself"
+)))]
+#[command(mut_arg("echo", |arg| arg.help(
+    "Answer every message with the message itself (the default; accepted \
+     so lesson 4's commands work here too)"
+)))]
 struct Cli {
     #[command(flatten)]
     endpoint: Endpoint<DEFAULT_PORT>,
@@ -28,7 +37,7 @@ struct Cli {
 }
 
 const BACKLOG_HELP: &str = "Let at most N connections wait, handshake done, for accept \
-     [default: 4096] (the kernel lowers a larger N to its own limit, net.core.somaxconn on Linux)";
+     (the kernel lowers a larger N to its own limit, net.core.somaxconn on Linux) [default: 4096]";
 
 fn main() -> ExitCode {
     common::logging::init();

@@ -13,7 +13,8 @@ use udp_chat::{client, DEFAULT_TIMEOUT};
 /// Type a contact's name, then messages to them; each answer is printed with
 /// who sent it. `quit` goes back to choosing a contact; `quit` there (or the
 /// end of input) exits. A contact that does not answer within --timeout is
-/// reported and the chat goes on. The default book: 张三 127.0.0.1:8081,
+/// reported and the chat goes on. Only the contact's answer ends the wait: a
+/// late or duplicated answer, or a stranger's datagram, is shown labelled. The default book: 张三 127.0.0.1:8081,
 /// 李四 :8082, 王五 :8083, 赵六 :8084.
 ///
 /// Scripted: `--to 张三 -m hello -m bye` chooses 张三, sends the messages and

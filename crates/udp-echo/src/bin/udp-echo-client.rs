@@ -14,6 +14,9 @@ use udp_echo::{client, DEFAULT_PORT, DEFAULT_TIMEOUT};
 /// printed with the address that sent it. Type `quit` or end the input to
 /// stop; empty lines are skipped. An answer that does not come within
 /// --timeout is reported as a warning and the client goes on (exit status 0).
+/// A late or duplicated answer, or a datagram from anyone else, is shown
+/// labelled and never taken for the current line's answer (an echo is
+/// placed by its content; other answers only by timing).
 /// `--no-reply` sends without waiting, like seed 001's client.
 #[derive(Parser)]
 #[command(version)]
