@@ -80,6 +80,131 @@ fn points(
         .collect()
 }
 
+/// The scale chart (`book/src/benchmark/scale.svg`): for each server of the
+/// 10,000-connection storm, how long the storm took (left) and the resident
+/// memory per idle connection (right), as bars on logarithmic axes (the
+/// values span two orders of magnitude). Rust servers are drawn solid,
+/// Python ones lighter.
+pub fn scale_svg(results: &Results) -> anyhow::Result<String> {
+    let storms = results.scale.as_ref().map_or(&[][..], |s| &s.storms[..]);
+    let bars = |value: fn(&crate::scale::StormCell) -> Option<f64>| -> Vec<Bar> {
+        storms
+            .iter()
+            .map(|c| Bar {
+                name: c.server.clone(),
+                value: if c.error.is_none() { value(c) } else { None },
+                color: color(&c.server),
+                python: c.server.starts_with("python"),
+            })
+            .collect()
+    };
+    let connections = results
+        .scale
+        .as_ref()
+        .map_or("-".into(), |s| thousands(s.connections as f64));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE)?;
+        let (left, right) = root.split_horizontally(SIZE.0 / 2);
+        bar_panel(
+            &left,
+            &format!("{connections} connections at once: the storm"),
+            "seconds until every connection had its first echo (log scale)",
+            &bars(|c| Some(c.storm.as_ref()?.seconds)),
+            |v| format!("{v:.2} s"),
+        )?;
+        bar_panel(
+            &right,
+            "Resident memory per idle connection",
+            "KiB per connection (log scale)",
+            &bars(crate::scale::StormCell::idle_kib_per_connection),
+            |v| format!("{v:.2} KiB"),
+        )?;
+        root.present()?;
+    }
+    Ok(svg)
+}
+
+/// One bar of a bar panel.
+struct Bar {
+    name: String,
+    value: Option<f64>,
+    color: RGBColor,
+    python: bool,
+}
+
+/// Horizontal bars, one per server, top to bottom, the value's text beside
+/// each bar; a missing value reads "not measured".
+fn bar_panel(
+    area: &DrawingArea<SVGBackend, Shift>,
+    caption: &str,
+    x_desc: &str,
+    bars: &[Bar],
+    text: impl Fn(f64) -> String,
+) -> anyhow::Result<()> {
+    let values = bars.iter().filter_map(|b| b.value).filter(|v| *v > 0.0);
+    let (low, high) = values.fold((f64::MAX, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (low, high) = if low == f64::MAX {
+        (0.1, 10.0)
+    } else {
+        (low, high)
+    };
+    // Room on the left for the names, on the right for the numbers.
+    let (from, to) = (low / 40.0, high * 8.0);
+    let rows = bars.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(10)
+        .build_cartesian_2d((from..to).log_scale(), 0f64..rows)?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE)
+        .disable_y_mesh()
+        .disable_y_axis()
+        .x_desc(x_desc)
+        .x_label_formatter(&|x| {
+            let t = format!("{x:.2}");
+            t.trim_end_matches('0').trim_end_matches('.').to_string()
+        })
+        .draw()?;
+    let name_at = from * 1.1;
+    let bar_from = low / 4.0;
+    for (i, bar) in bars.iter().enumerate() {
+        // The first server at the top.
+        let y = rows - i as f64;
+        let fill = if bar.python {
+            bar.color.mix(0.45).filled()
+        } else {
+            bar.color.filled()
+        };
+        chart.draw_series(std::iter::once(Text::new(
+            bar.name.clone(),
+            (name_at, y - 0.35),
+            ("sans-serif", 14),
+        )))?;
+        let label = match bar.value {
+            Some(v) if v > 0.0 => {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(bar_from, y - 0.8), (v, y - 0.2)],
+                    fill,
+                )))?;
+                (text(v), v * 1.1)
+            }
+            Some(v) => (text(v), bar_from),
+            None => ("not measured".to_string(), bar_from),
+        };
+        chart.draw_series(std::iter::once(Text::new(
+            label.0,
+            (label.1, y - 0.6),
+            ("sans-serif", 13),
+        )))?;
+    }
+    Ok(())
+}
+
 /// Each server keeps its colour in both panels (Okabe-Ito, colour-blind safe).
 fn color(server: &str) -> RGBColor {
     match server {
@@ -87,7 +212,11 @@ fn color(server: &str) -> RGBColor {
         "tcp-threaded" => RGBColor(213, 94, 0),
         "python-threaded" => RGBColor(0, 158, 115),
         "tcp-serial" => RGBColor(204, 121, 167),
-        _ => RGBColor(86, 180, 233),
+        // Lessons 7 and 8 share a colour with their Python counterparts
+        // and their yardsticks.
+        "tcp-select" | "python-select" | "mio-minimal" => RGBColor(86, 180, 233),
+        "tcp-async" | "python-async" | "tokio-minimal" => RGBColor(230, 159, 0),
+        _ => RGBColor(120, 120, 120),
     }
 }
 
@@ -220,10 +349,13 @@ mod tests {
             cells: vec![],
             ratios: vec![],
             targets: vec![],
+            scale: None,
         };
         let svg = svg(&results).unwrap();
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
         assert!(svg.contains("concurrent clients"));
+        let scale = scale_svg(&results).unwrap();
+        assert!(scale.starts_with("<svg") && scale.contains("KiB per connection"));
     }
 }
 

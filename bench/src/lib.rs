@@ -8,12 +8,16 @@
 
 pub mod baseline;
 pub mod chart;
+pub mod crowd;
 pub mod histogram;
 pub mod listening;
 pub mod loadgen;
 pub mod machine;
 pub mod matrix;
+pub mod mio_echo;
 pub mod pinning;
 pub mod report;
 pub mod results;
+pub mod scale;
 pub mod server;
+pub mod tokio_echo;

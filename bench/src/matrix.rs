@@ -19,8 +19,8 @@ use crate::loadgen::{self, Config, Protocol, Report, Stop};
 use crate::pinning::Pinning;
 use crate::report::{duration_us, thousands};
 use crate::results::{
-    Cell, CpuCost, Scenario, CLIENTS, CONVERSATION, CONVERSATION_SERVERS, TCP_SERVERS, THINK_MS,
-    THOUSAND_SERVERS, UDP_CLIENTS, UDP_SERVERS,
+    Cell, CpuCost, Scenario, CLIENTS, CONVERSATION, CONVERSATION_SERVERS, EVENT_CLIENTS,
+    EVENT_SERVERS, TCP_SERVERS, THINK_MS, THOUSAND_SERVERS, UDP_CLIENTS, UDP_SERVERS,
 };
 use crate::server::{CpuTime, ProcStatus, Server, ThreadSampler};
 
@@ -66,11 +66,40 @@ fn launch_of(server: &str) -> Option<Launch> {
             &["--port", "0", "--echo", "--quiet"],
         ),
         "python-threaded" => Launch::Python("crates/tcp-threaded/python/echo_server.py", &["0"]),
+        // Lesson 7 and its yardstick: one thread, an epoll loop (mio).
+        "tcp-select" => Launch::Bin(
+            "tcp-select-server",
+            "tcp-select",
+            &["--port", "0", "--echo", "--quiet"],
+        ),
+        "mio-minimal" => Launch::Bin("bench-mio-server", "bench", &["--port", "0"]),
+        // Lesson 8 and its yardstick: tokio tasks on one thread.
+        "tcp-async" => Launch::Bin(
+            "tcp-async-server",
+            "tcp-async",
+            &["--port", "0", "--echo", "--quiet"],
+        ),
+        "tokio-minimal" => Launch::Bin("bench-tokio-server", "bench", &["--port", "0"]),
+        // The Python lessons echo by default and have no --quiet: they
+        // print a line per client and per message, which the benchmark
+        // reads and throws away.
+        "python-select" => Launch::Python("crates/tcp-select/python/server.py", &["0"]),
+        "python-async" => Launch::Python("crates/tcp-async/python/server.py", &["0"]),
         // No line per datagram: the UDP runs measure the servers, not stdout.
         "udp-echo" => Launch::Bin("udp-echo-server", "udp-echo", &["--port", "0", "--quiet"]),
         "python-udp" => Launch::Python("bench/python/udp_echo_server.py", &["0", "--quiet"]),
         _ => return None,
     })
+}
+
+/// Whether `server` can be started: its binary is built, or its Python
+/// script is there.
+pub fn is_available(options: &Options, server: &str) -> bool {
+    match launch_of(server) {
+        Some(Launch::Bin(name, _, _)) => options.bin_dir.join(name).is_file(),
+        Some(Launch::Python(script, _)) => options.root.join(script).is_file(),
+        None => false,
+    }
 }
 
 /// One cell to measure.
@@ -96,6 +125,10 @@ pub fn plan(smoke: bool) -> Vec<Plan> {
         return vec![
             cell(Tcp, "baseline", 4),
             cell(Tcp, "tcp-threaded", 4),
+            cell(Tcp, "mio-minimal", 4),
+            cell(Tcp, "tcp-select", 4),
+            cell(Tcp, "tokio-minimal", 4),
+            cell(Tcp, "tcp-async", 4),
             cell(TcpConversations, "tcp-serial", 2),
             cell(Udp, "udp-echo", 2),
         ];
@@ -103,6 +136,9 @@ pub fn plan(smoke: bool) -> Vec<Plan> {
     let mut plan = vec![];
     for &n in &CLIENTS {
         plan.extend(TCP_SERVERS.iter().map(|&s| cell(Tcp, s, n)));
+    }
+    for &n in &EVENT_CLIENTS {
+        plan.extend(EVENT_SERVERS.iter().map(|&s| cell(Tcp, s, n)));
     }
     for &n in &CLIENTS {
         plan.extend(
@@ -221,7 +257,7 @@ fn cpu_cost(m: &Measured) -> Option<CpuCost> {
 
 /// One run of one cell: fresh server, load, status, kill.
 fn measure(options: &Options, plan: &Plan) -> anyhow::Result<Measured> {
-    let mut server = start(options, plan.server)?;
+    let mut server = start(options, plan.server, &[])?;
     let sampler = ThreadSampler::start(server.pid());
     let config = config_for(options, plan, server.addr());
     let (server_before, self_before) = (CpuTime::of(server.pid()), CpuTime::of_self());
@@ -278,7 +314,8 @@ pub fn config_for(options: &Options, plan: &Plan, addr: SocketAddr) -> Config {
 /// Starts `server` (on the servers' CPU when pinned), failing with what to
 /// do if it is not built. Rust and Python servers go through the same
 /// [`Pinning::command`], so both get the same CPU budget.
-fn start(options: &Options, server: &str) -> anyhow::Result<Server> {
+/// `extra` arguments follow the server's own (e.g. `--backlog 5`).
+pub(crate) fn start(options: &Options, server: &str, extra: &[String]) -> anyhow::Result<Server> {
     let launch = launch_of(server).with_context(|| format!("unknown server {server}"))?;
     let mut command = match launch {
         Launch::Bin(name, package, args) => {
@@ -290,7 +327,7 @@ fn start(options: &Options, server: &str) -> anyhow::Result<Server> {
                 );
             }
             let mut command = options.pinning.command(path);
-            command.args(args);
+            command.args(args).args(extra);
             command
         }
         Launch::Python(script, args) => {
@@ -301,7 +338,7 @@ fn start(options: &Options, server: &str) -> anyhow::Result<Server> {
             // -u: unbuffered, or the listening line would wait in Python's
             // buffer for a pipe.
             let mut command = options.pinning.command("python3");
-            command.arg("-u").arg(path).args(args);
+            command.arg("-u").arg(path).args(args).args(extra);
             command.env("PYTHONIOENCODING", "utf-8");
             command
         }
@@ -346,6 +383,11 @@ mod tests {
         }
         assert!(has(Scenario::Udp, "udp-echo", 64) && has(Scenario::Udp, "python-udp", 64));
         assert!(has(Scenario::Tcp1000, "tcp-threaded", 1000));
+        for n in [64, 500] {
+            for server in ["tcp-select", "mio-minimal", "tcp-async", "tokio-minimal"] {
+                assert!(has(Scenario::Tcp, server, n), "{server} at {n}");
+            }
+        }
     }
 
     #[test]

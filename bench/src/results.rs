@@ -7,6 +7,7 @@ use crate::loadgen::Report;
 use crate::machine::Machine;
 use crate::pinning::Pinning;
 use crate::report::{duration_us, thousands};
+use crate::scale::Scale;
 
 /// What kind of load a cell puts on its server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +121,10 @@ pub struct Results {
     pub ratios: Vec<Ratio>,
     /// The targets, met or missed.
     pub targets: Vec<Target>,
+    /// The scale scenarios: 10,000 connections at once, the backlog storm,
+    /// a client that never reads (absent from results written before them).
+    #[serde(default)]
+    pub scale: Option<Scale>,
 }
 
 impl Results {
@@ -190,23 +195,29 @@ impl Results {
             measured: value.map_or("not measured".into(), |v| format!("{v:.2}x")),
             pass: value.is_some_and(|v| v >= min),
         };
-        let mut targets = vec![
-            at_least(
-                "tcp-threaded >= 0.8x baseline at 64 clients",
-                vs_baseline_64,
-                0.8,
-            ),
-            at_least(
-                "tcp-threaded >= 2.5x python-threaded at 64 clients",
-                vs_python_64,
-                2.5,
-            ),
-            at_least(
-                "tcp-threaded >= 4x python-threaded at 500 clients",
-                vs_python_500,
-                4.0,
-            ),
-        ];
+        // The Python ratios above are explanations, no longer targets: an
+        // echo server is bound by the kernel (the chapter shows the CPU per
+        // round trip instead).
+        let mut targets = vec![at_least(
+            "tcp-threaded >= 0.8x baseline at 64 clients",
+            vs_baseline_64,
+            0.8,
+        )];
+        for (server, reference) in [
+            ("tcp-select", "mio-minimal"),
+            ("tcp-async", "tokio-minimal"),
+        ] {
+            for n in EVENT_CLIENTS {
+                let value = ratio(self.rate(Tcp, server, n), self.rate(Tcp, reference, n));
+                let name = format!("{server} / {reference} at {n} clients");
+                targets.push(at_least(
+                    &format!("{server} >= 0.9x {reference} at {n} clients"),
+                    value,
+                    0.9,
+                ));
+                self.ratios.push(Ratio { name, value });
+            }
+        }
 
         let thousand = self.cell(Tcp1000, "tcp-threaded", 1000);
         let report = thousand.and_then(|c| c.report.as_ref());
@@ -250,6 +261,7 @@ impl Results {
             measured: format!("first-reply p50 by clients: {measured}"),
             pass: grows,
         });
+        targets.extend(crate::scale::targets(self.scale.as_ref()));
         self.targets = targets;
     }
 }
@@ -306,7 +318,7 @@ fn mib(kib: Option<u64>) -> String {
 }
 
 /// A markdown table from a header and rows.
-fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut text = format!("| {} |\n", header.join(" | "));
     let aligns: Vec<&str> = header
         .iter()
@@ -343,6 +355,11 @@ fn pivot(
 
 /// The servers of each scenario, in table order.
 pub const TCP_SERVERS: [&str; 3] = ["baseline", "tcp-threaded", "python-threaded"];
+/// The event-loop servers and their minimal references, measured at
+/// [`EVENT_CLIENTS`] clients.
+pub const EVENT_SERVERS: [&str; 4] = ["mio-minimal", "tcp-select", "tokio-minimal", "tcp-async"];
+/// Client counts of the event-loop servers' runs.
+pub const EVENT_CLIENTS: [usize; 2] = [64, 500];
 /// The servers measured with conversations.
 pub const CONVERSATION_SERVERS: [&str; 2] = ["tcp-serial", "tcp-threaded"];
 /// The servers given 1,000 clients at once.
@@ -379,10 +396,11 @@ pub fn markdown_tables(results: &Results) -> String {
     md += &pivot(results, Tcp, &TCP_SERVERS, &CLIENTS, rate_text);
     md += "\n**Same runs: latency p50 / p99**\n\n";
     md += &pivot(results, Tcp, &TCP_SERVERS, &CLIENTS, latency_text);
-    md += "\n**Same runs at 64 clients: CPU time per round trip** (from /proc: the \
+    md += "\n**At 64 clients: CPU time per round trip** (from /proc: the \
            server's own code, the kernel working for the server, the load generator)\n\n";
     let rows: Vec<Vec<String>> = TCP_SERVERS
         .iter()
+        .chain(&EVENT_SERVERS)
         .map(|&server| {
             let cost = results
                 .cell(Tcp, server, 64)
@@ -410,6 +428,13 @@ pub fn markdown_tables(results: &Results) -> String {
         ],
         &rows,
     );
+
+    md += "\n**One thread for all clients: the event loop (tcp-select, mio) and async \
+           (tcp-async, tokio) beside their minimal references, same runs: round trips per \
+           second, and latency p50 / p99**\n\n";
+    md += &pivot(results, Tcp, &EVENT_SERVERS, &EVENT_CLIENTS, rate_text);
+    md += "\n";
+    md += &pivot(results, Tcp, &EVENT_SERVERS, &EVENT_CLIENTS, latency_text);
 
     md += &format!(
         "\n**Serial vs threaded: all clients arrive at once, each has one conversation \
@@ -493,6 +518,10 @@ pub fn markdown_tables(results: &Results) -> String {
     md
 }
 
+/// A load average before the run above this means other work shared the
+/// machine.
+pub const BUSY_LOAD: f64 = 1.5;
+
 /// Where it ran (`book/src/benchmark/machine.md`).
 pub fn markdown_machine(results: &Results) -> String {
     let m = &results.machine;
@@ -506,6 +535,11 @@ pub fn markdown_machine(results: &Results) -> String {
         m.load_before, results.load_after
     );
     md += &format!("- CPUs: {}\n", results.pinning.describe());
+    if m.load_before > BUSY_LOAD {
+        md += "- **The machine was busy**: other programs were using its CPUs when the \
+               run started (the load average before it), so every number is noisier, and \
+               most likely lower, than on a quiet machine. Compare servers within this run.\n";
+    }
     md += &format!("- {}\n", results.note);
     md
 }
@@ -625,32 +659,63 @@ mod tests {
             cells,
             ratios: vec![],
             targets: vec![],
+            scale: None,
         }
+    }
+
+    /// Which targets passed, by the start of their goal.
+    fn passed(results: &Results) -> Vec<(String, bool)> {
+        results
+            .targets
+            .iter()
+            .map(|t| (t.goal.clone(), t.pass))
+            .collect()
+    }
+
+    fn pass_of(results: &Results, goal_starts: &str) -> Vec<bool> {
+        passed(results)
+            .into_iter()
+            .filter(|(goal, _)| goal.starts_with(goal_starts))
+            .map(|(_, pass)| pass)
+            .collect()
     }
 
     #[test]
     fn targets_pass_and_miss() {
         let mut results = sample();
         results.judge();
-        let pass: Vec<bool> = results.targets.iter().map(|t| t.pass).collect();
-        // 0.9x baseline, 4.5x python at 64 and at 500, 1,000 connected,
-        // 8 MiB, serial first replies 800 us .. 400 ms.
-        assert_eq!(
-            pass,
-            [true, true, true, true, true, true],
-            "{:#?}",
-            results.targets
-        );
+        // 0.9x baseline, 1,000 connected, 8 MiB, serial first replies
+        // 800 us .. 400 ms.
+        assert_eq!(pass_of(&results, "tcp-threaded >="), [true]);
+        assert_eq!(pass_of(&results, "1,000 clients"), [true]);
+        assert_eq!(pass_of(&results, "tcp-threaded's peak RSS"), [true]);
+        assert_eq!(pass_of(&results, "tcp-serial's wait"), [true]);
         assert!((results.ratios[0].value.unwrap() - 0.9).abs() < 1e-9);
+        // Python is compared, no longer a target.
+        assert!(!passed(&results).iter().any(|(g, _)| g.contains("python")));
+        assert!(results.ratios.iter().any(|r| r.name.contains("python")));
 
-        // Python catching up at 500 clients, and a serial latency that does
-        // not grow, are misses.
-        let i = results
-            .cells
-            .iter()
-            .position(|c| c.server == "python-threaded" && c.clients == 500)
-            .unwrap();
-        results.cells[i] = cell(Scenario::Tcp, "python-threaded", 500, 20_000.0, 1.0);
+        // The event-loop servers against their references: 0.95x passes,
+        // 0.8x misses.
+        for n in EVENT_CLIENTS {
+            results
+                .cells
+                .push(cell(Scenario::Tcp, "mio-minimal", n, 50_000.0, 100.0));
+            results
+                .cells
+                .push(cell(Scenario::Tcp, "tcp-select", n, 47_500.0, 100.0));
+            results
+                .cells
+                .push(cell(Scenario::Tcp, "tokio-minimal", n, 50_000.0, 100.0));
+            results
+                .cells
+                .push(cell(Scenario::Tcp, "tcp-async", n, 40_000.0, 100.0));
+        }
+        results.judge();
+        assert_eq!(pass_of(&results, "tcp-select >= 0.9x"), [true, true]);
+        assert_eq!(pass_of(&results, "tcp-async >= 0.9x"), [false, false]);
+
+        // A serial latency that does not grow is a miss.
         let j = results
             .cells
             .iter()
@@ -658,8 +723,7 @@ mod tests {
             .unwrap();
         results.cells[j] = cell(Scenario::TcpConversations, "tcp-serial", 64, 6_000.0, 1.0);
         results.judge();
-        let pass: Vec<bool> = results.targets.iter().map(|t| t.pass).collect();
-        assert_eq!(pass, [true, true, false, true, true, false]);
+        assert_eq!(pass_of(&results, "tcp-serial's wait"), [false]);
     }
 
     #[test]

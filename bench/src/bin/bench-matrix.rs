@@ -13,7 +13,9 @@ use anyhow::{bail, Context};
 use bench::machine::{self, Machine};
 use bench::matrix::{self, Options};
 use bench::pinning::Pinning;
+use bench::report::thousands;
 use bench::results::{self, Results, Settings};
+use bench::scale;
 use clap::Parser;
 
 /// Run the benchmark matrix: serial vs threaded, Rust beside Python.
@@ -39,7 +41,8 @@ struct Cli {
     /// Results JSON (default: ROOT/bench/results/latest.json).
     #[arg(long)]
     json: Option<PathBuf>,
-    /// Where the book's table.md, machine.md, targets.md and chart.svg go
+    /// Where the book's table.md, machine.md, targets.md, chart.svg,
+    /// scale.md and scale.svg go
     /// (default: ROOT/book/src/benchmark).
     #[arg(long)]
     book_dir: Option<PathBuf>,
@@ -48,6 +51,19 @@ struct Cli {
     /// another, through taskset, when there are two).
     #[arg(long)]
     no_pin: bool,
+    /// Connections at once in the scale scenarios (the servers and this
+    /// program each need that many open files, and some more).
+    #[arg(long, default_value_t = scale::CONNECTIONS)]
+    connections: usize,
+    /// Skip the scale scenarios (10,000 connections, the backlog storm, the
+    /// client that never reads).
+    #[arg(long)]
+    no_scale: bool,
+    /// Skip the matrix, run only the scale scenarios (with --json and
+    /// --book-dir elsewhere, so the book's tables are not replaced by a
+    /// partial run).
+    #[arg(long, conflicts_with = "no_scale")]
+    no_matrix: bool,
     /// Measure nothing: redraw the book's tables and chart from a results
     /// JSON written earlier (e.g. bench/results/latest.json).
     #[arg(long, value_name = "JSON", conflicts_with = "smoke")]
@@ -57,6 +73,11 @@ struct Cli {
 /// Open files the full matrix needs: 1,000 client sockets in this process,
 /// and as many in the server.
 const NEEDED_OPEN_FILES: u64 = 2048;
+/// Open files beyond the scale scenario's connections: the listening
+/// socket, pipes, epoll, Python's own files.
+const SPARE_OPEN_FILES: u64 = 200;
+/// Connections per storm in the smoke run.
+const SMOKE_CONNECTIONS: usize = 200;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -83,18 +104,35 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             .with_context(|| format!("{} is not a results file", path.display()))?;
         write_book(&results, &book_dir)?;
         println!(
-            "redrew table.md, machine.md, targets.md, chart.svg in {}",
+            "redrew table.md, machine.md, targets.md, chart.svg, scale.md, scale.svg in {}",
             book_dir.display()
         );
         return Ok(());
     }
-    if !cli.smoke {
-        if let Some(limit) = machine::open_files_limit().filter(|&l| l < NEEDED_OPEN_FILES) {
-            bail!(
-                "the open-files limit is {limit}, 1,000 clients need about {NEEDED_OPEN_FILES}: \
-                 raise it with `ulimit -n 4096` (just bench does)"
-            );
-        }
+    // The smoke run's storms are small (SMOKE_CONNECTIONS).
+    let connections = if cli.smoke {
+        cli.connections.min(SMOKE_CONNECTIONS)
+    } else {
+        cli.connections.max(1)
+    };
+    let (at_once, needed) = match (cli.smoke, cli.no_scale) {
+        (true, _) => (connections, 0),
+        (false, true) => (1000, NEEDED_OPEN_FILES),
+        (false, false) => (
+            connections.max(1000),
+            NEEDED_OPEN_FILES.max(connections as u64 + SPARE_OPEN_FILES),
+        ),
+    };
+    if let Some(limit) = machine::open_files_limit().filter(|&l| l < needed) {
+        bail!(
+            "the open-files limit is {limit}; {} connections at once need about {needed} open \
+             files in this program and as many in each server: raise the limit with \
+             `ulimit -n {needed}` (just bench raises it as far as the hard limit, `ulimit -Hn`, \
+             allows; root can raise the hard limit, e.g. with a `nofile` line in \
+             /etc/security/limits.conf), or measure fewer: `just bench --connections {}`",
+            thousands(at_once as f64),
+            limit.saturating_sub(SPARE_OPEN_FILES).max(100)
+        );
     }
 
     // The machine first: once pinned, this process sees only one CPU.
@@ -135,14 +173,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if cli.smoke {
         // The smoke run uses whatever is built; the baseline always is.
         plan.retain(|p| {
-            let built = p.server == "baseline" || is_built(&options.bin_dir, p.server);
+            let built = matrix::is_available(&options, p.server);
             if !built {
                 println!("skipped: {} is not built", p.server);
             }
             built
         });
     }
+    if cli.no_matrix {
+        plan.clear();
+    }
     let cells = matrix::run(&options, &plan);
+    let scale = if cli.no_scale {
+        None
+    } else {
+        println!();
+        let servers: Vec<&str> = scale::SCALE_SERVERS
+            .into_iter()
+            .filter(|&s| {
+                let ok = matrix::is_available(&options, s);
+                if !ok && cli.smoke {
+                    println!("skipped in the scale run: {s} is not built");
+                }
+                ok || !cli.smoke
+            })
+            .collect();
+        Some(scale::run(&options, &servers, connections))
+    };
     let message_bytes = 64;
     let mut results = Results {
         note,
@@ -160,6 +217,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         cells,
         ratios: vec![],
         targets: vec![],
+        scale,
     };
     results.judge();
 
@@ -185,6 +243,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .is_some_and(|r| r.round_trips > 0 && r.errors == 0)
             })
             .map(|c| format!("{} ({} clients)", c.server, c.clients))
+            .chain(results.scale.iter().flat_map(smoke_failures))
             .collect();
         if !failed.is_empty() || !broken.is_empty() {
             bail!(
@@ -215,7 +274,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     write(&json_path, &serde_json::to_string_pretty(&results)?)?;
     write_book(&results, &book_dir)?;
     println!(
-        "wrote {}, and table.md, machine.md, targets.md, chart.svg in {}",
+        "wrote {}, and table.md, machine.md, targets.md, chart.svg, scale.md, scale.svg in {}",
         json_path.display(),
         book_dir.display()
     );
@@ -228,6 +287,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// What went wrong in a smoke run's scale scenarios: a storm that was not
+/// answered in full, a client that never reads that broke the test.
+fn smoke_failures(scale: &scale::Scale) -> Vec<String> {
+    // A small backlog is meant to lose handshakes (the storm then waits for
+    // SYN retries past its deadline): only a backlog storm that could not
+    // run at all is a failure.
+    let backlog = scale.backlog.iter().filter(|c| c.error.is_some());
+    let mut failed: Vec<String> = scale
+        .storms
+        .iter()
+        .filter(|c| !c.all_answered())
+        .chain(backlog)
+        .map(|c| {
+            let backlog = c
+                .backlog
+                .map_or(String::new(), |b| format!(" --backlog {b}"));
+            let why = c
+                .error
+                .clone()
+                .unwrap_or_else(|| format!("{} errors", c.errors()));
+            format!("{}{backlog} ({} at once): {why}", c.server, c.connections)
+        })
+        .collect();
+    for hog in &scale.hogs {
+        if hog.error.is_some() || hog.errors > 0 || hog.rounds == 0 {
+            failed.push(format!(
+                "{} with a client that never reads: {}",
+                hog.server,
+                hog.error
+                    .clone()
+                    .unwrap_or_else(|| format!("{} errors", hog.errors))
+            ));
+        }
+    }
+    failed
 }
 
 /// Writes the book's files: the tables, the summary, the chart.
@@ -244,7 +340,15 @@ fn write_book(results: &Results, book_dir: &Path) -> anyhow::Result<()> {
         &book_dir.join("targets.md"),
         &results::markdown_targets(results),
     )?;
-    write(&book_dir.join("chart.svg"), &bench::chart::svg(results)?)
+    write(&book_dir.join("chart.svg"), &bench::chart::svg(results)?)?;
+    write(
+        &book_dir.join("scale.md"),
+        &scale::markdown(results.scale.as_ref()),
+    )?;
+    write(
+        &book_dir.join("scale.svg"),
+        &bench::chart::scale_svg(results)?,
+    )
 }
 
 /// What the CPU set-up means for the numbers, for the output and the book.
@@ -263,16 +367,6 @@ fn note(pinning: &Pinning, cores: usize) -> String {
              by its own load. Compare servers with each other, on this machine, in this run."
         )
     }
-}
-
-fn is_built(bin_dir: &Path, server: &str) -> bool {
-    let binary = match server {
-        "tcp-threaded" => "tcp-threaded-server",
-        "tcp-serial" => "tcp-serial-server",
-        "udp-echo" => "udp-echo-server",
-        _ => return false,
-    };
-    bin_dir.join(binary).is_file()
 }
 
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
