@@ -206,7 +206,7 @@ fn list<'a>(problems: &mut Vec<String>, what: &str, messages: impl Iterator<Item
 /// `(file, line)`.
 pub fn unmarked_listings(book: &Path) -> anyhow::Result<Vec<(PathBuf, usize)>> {
     let mut found = Vec::new();
-    for file in markdown_files(&book.join("src"))? {
+    for file in links::files_with_extension(&book.join("src"), "md")? {
         let text = std::fs::read_to_string(&file)?;
         for line in listings_without_marker(&text) {
             found.push((file.clone(), line));
@@ -258,7 +258,7 @@ pub fn listings_without_marker(text: &str) -> Vec<usize> {
 /// returns how many it added.
 pub fn mark_listings(book: &Path) -> anyhow::Result<usize> {
     let mut added = 0;
-    for file in markdown_files(&book.join("src"))? {
+    for file in links::files_with_extension(&book.join("src"), "md")? {
         let text = std::fs::read_to_string(&file)?;
         let lines = listings_without_marker(&text);
         if lines.is_empty() {
@@ -276,25 +276,6 @@ pub fn mark_listings(book: &Path) -> anyhow::Result<usize> {
         std::fs::write(&file, out).with_context(|| format!("cannot write {}", file.display()))?;
     }
     Ok(added)
-}
-
-fn markdown_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(dir) = todo.pop() {
-        for entry in
-            std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
-        {
-            let path = entry?.path();
-            if path.is_dir() {
-                todo.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// The catalogue check (see the module docs).

@@ -30,9 +30,7 @@ pub struct Include {
 /// Checks every include of every chapter under `book/src`.
 pub fn check(book: &Path) -> anyhow::Result<Verdict> {
     let src = book.join("src");
-    let mut chapters = Vec::new();
-    markdown_files(&src, &mut chapters)?;
-    chapters.sort();
+    let chapters = crate::links::files_with_extension(&src, "md")?;
     let mut problems = Vec::new();
     let mut count = 0;
     let mut included = Vec::new();
@@ -113,18 +111,6 @@ fn uncovered_exercises(book: &Path, included: &[PathBuf]) -> Coverage {
         }
     }
     coverage
-}
-
-fn markdown_files(dir: &Path, found: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            markdown_files(&path, found)?;
-        } else if path.extension().is_some_and(|e| e == "md") {
-            found.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Finds `{{#include ...}}` and `{{#rustdoc_include ...}}` directives;

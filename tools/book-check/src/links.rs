@@ -110,6 +110,11 @@ pub fn check(out: &Path) -> anyhow::Result<Verdict> {
 
 /// Every `.html` file under `dir`.
 pub fn html_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    files_with_extension(dir, "html")
+}
+
+/// Every file under `dir` whose name ends in `.ext`, sorted.
+pub fn files_with_extension(dir: &Path, ext: &str) -> anyhow::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut todo = vec![dir.to_path_buf()];
     while let Some(dir) = todo.pop() {
@@ -119,7 +124,7 @@ pub fn html_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             let path = entry?.path();
             if path.is_dir() {
                 todo.push(path);
-            } else if path.extension().is_some_and(|e| e == "html") {
+            } else if path.extension().is_some_and(|e| e == ext) {
                 found.push(path);
             }
         }

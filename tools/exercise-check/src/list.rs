@@ -90,16 +90,8 @@ pub fn print(layout: &Layout) -> Result<()> {
     say!("\n{done} of {} done.", all.len());
     match next {
         Some(exercise) => {
-            let dir = exercise.dir.display();
             say!("Next: {}", exercise.name);
-            if let Some(chapter) = exercise.chapter() {
-                say!(
-                    "  read   {}  (`just book` serves it)",
-                    layout::chapter_page(&chapter)
-                );
-            }
-            say!("  task   {dir}/README.md");
-            say!("  edit   {dir}/src/lib.rs");
+            show_files(&exercise);
             say!(
                 "  check  just check {0}   (or `just watch {0}` to check on every save)",
                 exercise.number()
@@ -112,4 +104,18 @@ pub fn print(layout: &Layout) -> Result<()> {
         None => say!("No exercises found in {}.", layout.exercises.display()),
     }
     Ok(())
+}
+
+/// Where an exercise's chapter, task and code are, as paths a terminal can
+/// open (`just exercises` and `just start` both show them).
+pub fn show_files(exercise: &Exercise) {
+    let dir = exercise.dir.display();
+    if let Some(chapter) = exercise.chapter() {
+        say!(
+            "  read   {}  (`just book` serves it)",
+            layout::chapter_page(&chapter)
+        );
+    }
+    say!("  task   {dir}/README.md");
+    say!("  edit   {dir}/src/lib.rs");
 }

@@ -19,7 +19,7 @@ use anyhow::Result;
 
 use crate::check::Limits;
 use crate::generate::read_crate;
-use crate::layout::{self, Exercise, Layout};
+use crate::layout::{Exercise, Layout};
 use crate::learner::{self, Which};
 use crate::list::{self, Status};
 use crate::run::run_limited;
@@ -124,17 +124,9 @@ pub fn start(layout: &Layout, limits: Limits) -> Result<()> {
 
 /// The exercise's files, as paths a terminal can open.
 fn show_exercise(exercise: &Exercise, status: Status) {
-    let dir = exercise.dir.display();
     say!("\n▶ {} ({})", exercise.name, status.label());
-    if let Some(chapter) = exercise.chapter() {
-        say!(
-            "  read   {}  (`just book` serves it)",
-            layout::chapter_page(&chapter)
-        );
-    }
-    say!("  task   {dir}/README.md");
-    say!("  edit   {dir}/src/lib.rs");
-    say!("  tests  {dir}/tests/");
+    crate::list::show_files(exercise);
+    say!("  tests  {}/tests/", exercise.dir.display());
 }
 
 /// Keys typed, one at a time, from a thread of its own.
